@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from grades.models import DailyPerformance, Grade
+from sms.admin import SoftDeleteAdmin
+
+
+@admin.register(Grade)
+class GradeAdmin(SoftDeleteAdmin):
+    list_display = ("student", "course", "assignment_name", "category", "grade", "max_grade", "date_assigned")
+    list_filter = ("category", "course__semester", "date_assigned")
+    list_select_related = ("student", "course")
+    search_fields = ("assignment_name", "student__student_id", "student__last_name", "course__course_code")
+    autocomplete_fields = ("student", "course")
+    date_hierarchy = "date_assigned"
+
+
+@admin.register(DailyPerformance)
+class DailyPerformanceAdmin(SoftDeleteAdmin):
+    list_display = ("student", "course", "date", "category", "score", "max_score")
+    list_filter = ("category", "date")
+    list_select_related = ("student", "course")
+    search_fields = ("student__student_id", "student__last_name", "course__course_code")
+    autocomplete_fields = ("student", "course")

@@ -1,0 +1,87 @@
+"""The admin base for soft-deleted domain models: a "deleted" filter, soft delete and restore."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from sms import services
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("deleted")
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not deleted")), ("yes", _("Deleted")), ("all", _("All"))]
+
+    def value(self):
+        return super().value() or "no"
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(deleted_at__isnull=True)
+
+
+class SoftDeleteAdmin(SimpleHistoryAdmin):
+    actions = ["soft_delete_selected", "restore_selected"]
+    readonly_fields = ("deleted_at",)
+
+    def get_queryset(self, request):
+        # all_objects so the "deleted" filter can show deleted rows; the filter hides them by default.
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            # Autocomplete feeds foreign-key pickers: a deleted student is not a choice.
+            queryset = queryset.filter(deleted_at__isnull=True)
+        return queryset, may_have_duplicates
+
+    def get_list_filter(self, request):
+        return (DeletedFilter, *super().get_list_filter(request))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would delete rows for good
+        return actions
+
+    def delete_model(self, request, obj):
+        services.soft_delete(obj, reason="admin delete")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.soft_delete(obj, reason="admin delete")
+
+    @admin.action(description=_("Delete selected (can be restored)"), permissions=["delete"])
+    def soft_delete_selected(self, request, queryset):
+        count = 0
+        for obj in queryset.filter(deleted_at__isnull=True):
+            services.soft_delete(obj, reason="admin delete")
+            count += 1
+        self.message_user(request, ngettext("%d record deleted.", "%d records deleted.", count) % count)
+
+    @admin.action(description=_("Restore selected"), permissions=["delete"])
+    def restore_selected(self, request, queryset):
+        restored = 0
+        for obj in queryset.filter(deleted_at__isnull=False):
+            try:
+                services.restore(obj, reason="admin restore")
+                restored += 1
+            except ValidationError as error:
+                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        self.message_user(request, ngettext("%d record restored.", "%d records restored.", restored) % restored)

@@ -1,0 +1,113 @@
+"""The soft-delete base shared by every domain model."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class SoftDeleteQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class SoftDeleteManager(models.Manager):
+    """The default manager: deleted rows do not exist for lists, details and reverse lookups."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+def unique_alive(*fields, name, message, code=None):
+    """A uniqueness rule among rows that are not deleted, so a deleted row's value can be reused.
+
+    The violation code defaults to `duplicate_<first field>`, which SoftDeleteModel reports on
+    that field; API clients branch on it (DUPLICATE_EMAIL).
+    """
+    return models.UniqueConstraint(
+        fields=fields,
+        condition=models.Q(deleted_at__isnull=True),
+        name=name,
+        violation_error_message=message,
+        violation_error_code=code or f"duplicate_{fields[0]}",
+    )
+
+
+class SoftDeleteModel(models.Model):
+    """Rows are never removed: deleting stamps `deleted_at`, restoring clears it.
+
+    `soft_delete_cascade` names reverse relations whose rows are deleted with this one and, when
+    they were deleted at the same instant, restored with it.
+    """
+
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+
+    objects = SoftDeleteManager()
+    all_objects = models.Manager()
+
+    soft_delete_cascade = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(self._errors_on_fields(error.error_dict)) from error
+
+    def _errors_on_fields(self, error_dict):
+        # A conditional UniqueConstraint reports a non-field error; forms and API clients
+        # need it next to the field the user must change.
+        moved = {key: list(errors) for key, errors in error_dict.items()}
+        for error in moved.pop(NON_FIELD_ERRORS, []):
+            field = (error.code or "").removeprefix("duplicate_")
+            key = field if error.code != field and hasattr(self, field) else NON_FIELD_ERRORS
+            moved.setdefault(key, []).append(error)
+        return moved
+
+    @transaction.atomic
+    def soft_delete(self, at=None):
+        if self.is_deleted:
+            return
+        at = at or timezone.now()
+        for relation in self._cascade_relations():
+            for child in relation.related_model.objects.filter(**{relation.field.name: self}):
+                child.soft_delete(at=at)
+        self.deleted_at = at
+        self.save(update_fields=["deleted_at"])
+
+    @transaction.atomic
+    def restore(self):
+        """Bring the row back with the dependants deleted together with it.
+
+        Raises ValidationError when a live row now holds one of its unique values.
+        """
+        if not self.is_deleted:
+            return
+        at, self.deleted_at = self.deleted_at, None
+        try:
+            self.validate_constraints()
+        except ValidationError as error:
+            self.deleted_at = at
+            raise ValidationError(
+                _("This %(thing)s cannot be restored while another record uses the same values: "
+                  "%(errors)s") % {"thing": self._meta.verbose_name, "errors": " ".join(error.messages)}
+            ) from error
+        self.save(update_fields=["deleted_at"])
+        for relation in self._cascade_relations():
+            related = relation.related_model.all_objects.filter(
+                **{relation.field.name: self, "deleted_at": at}
+            )
+            for child in related:
+                child.restore()
+
+    def _cascade_relations(self):
+        return [self._meta.get_field(name) for name in self.soft_delete_cascade]

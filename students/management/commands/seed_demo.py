@@ -1,0 +1,167 @@
+"""Realistic demo data: Greek and English names, three semesters, rules, grades, attendance."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from attendance.models import Attendance, Status
+from courses import evaluation, semesters
+from courses.models import Course, Enrollment
+from grades.models import Grade
+from sms import context, history, roles
+from students.models import Student
+
+DEMO_USERS = {
+    # username: (password, role) — shown in the README; change them on a real deployment.
+    "admin": ("sms-admin-demo", roles.ADMIN),
+    "teacher": ("sms-teacher-demo", roles.TEACHER),
+    "viewer": ("sms-viewer-demo", roles.VIEWER),
+}
+FIRST_NAMES = [
+    "Γιώργος", "Μαρία", "Νίκος", "Ελένη", "Δημήτρης", "Κατερίνα", "Κώστας", "Σοφία", "Γιάννης",
+    "Αναστασία", "Παναγιώτης", "Δέσποινα", "Alex", "Emma", "Daniel", "Olivia", "Lucas", "Mia",
+    "Noah", "Chloe",
+]
+LAST_NAMES = [
+    "Παπαδόπουλος", "Ιωάννου", "Γεωργίου", "Νικολάου", "Καραγιάννης", "Βασιλείου", "Οικονόμου",
+    "Αντωνίου", "Μακρής", "Πετρίδης", "Smith", "Brown", "Wilson", "Taylor", "Clark", "Walker",
+]
+FATHER_NAMES = ["Ιωάννης", "Κωνσταντίνος", "Νικόλαος", "Χρήστος", "Michael", "David", "Peter"]
+GREEK = "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώ"
+LATIN = ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s",
+         "s", "t", "y", "f", "ch", "ps", "o", "a", "e", "i", "i", "o", "y", "o"]
+TRANSLIT = dict(zip(map(ord, GREEK), LATIN))
+SEMESTERS = ("2025 Fall", "2026 Spring", "2026 Fall")
+COURSE_TEMPLATES = [
+    ("MATH", "Mathematics", 6, [("Homework", 30), ("Midterm", 30), ("Final", 40)]),
+    ("PHYS", "Physics", 5, [("Lab", 25), ("Midterm", 25), ("Final", 50)]),
+    ("CS", "Programming", 6, [("Homework", 40), ("Lab", 20), ("Final", 40)]),
+    ("GRK", "Νεοελληνική Γλώσσα", 4, [("Εργασία", 40), ("Τελική", 60)]),
+    ("HIST", "History", 3, [("Homework", 30), ("Participation", 10), ("Final", 60)]),
+    ("ENG", "English", 3, [("Homework", 50), ("Final", 40)]),  # 90: provisional by design
+]
+COURSES_PER_STUDENT = 3
+
+
+class Command(BaseCommand):
+    help = "Create demo users, students, courses, enrollments, grades and attendance (once)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--students", type=int, default=120, help="How many students (default 120).")
+        parser.add_argument("--force", action="store_true", help="Add data even if students exist.")
+
+    def handle(self, *args, students, force, **options):
+        if students < 1:
+            self.stderr.write("--students must be at least 1.")
+            raise SystemExit(2)
+        self.create_users()
+        if Student.all_objects.exists() and not force:
+            self.stdout.write("Demo data already present; nothing to do (use --force to add more).")
+            return
+        rng = random.Random(2026)
+        with context.acting(source=context.SOURCE_COMMAND), transaction.atomic():
+            courses = self.create_courses()
+            people = self.create_students(rng, students)
+            enrollments = self.create_enrollments(rng, people, courses)
+            grades = self.create_grades(rng, enrollments)
+            absences = self.create_attendance(rng, enrollments)
+        self.stdout.write(self.style.SUCCESS(
+            f"Created {len(people)} students, {len(courses)} courses, {len(enrollments)} enrollments, "
+            f"{grades} grades, {absences} attendance records."
+        ))
+
+    def create_users(self):
+        for username, (password, role) in DEMO_USERS.items():
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@school.example", "is_staff": role == roles.ADMIN}
+            )
+            if created:
+                user.set_password(password)
+                user.is_superuser = role == roles.ADMIN
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+
+    def create_courses(self):
+        teacher = User.objects.get(username="teacher")
+        courses = []
+        for semester in SEMESTERS:
+            suffix = semester[2:4] + semester.split()[1][0]  # "2026 Fall" → 26F
+            for prefix, name, credits, rules in COURSE_TEMPLATES:
+                courses.append(Course(
+                    course_code=f"{prefix}101-{suffix}", course_name=name, semester=semester,
+                    credits=credits, hours_per_week=credits, periods_per_week=max(2, credits - 1),
+                    absence_penalty=Decimal("0.5"),
+                    evaluation_rules=[{"category": c, "weight": w} for c, w in rules],
+                ))
+        courses = history.bulk_create(Course, courses)
+        teacher.taught_courses.add(*courses)
+        return courses
+
+    def create_students(self, rng, count):
+        today = timezone.localdate()
+        people = []
+        for number in range(1, count + 1):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            people.append(Student(
+                student_id=f"S{number:06d}", first_name=first, last_name=last,
+                email=f"{first.lower().translate(TRANSLIT)}.{last.lower().translate(TRANSLIT)}.{number}@school.example",
+                father_name=rng.choice(FATHER_NAMES), mobile_phone=f"+30 69{rng.randrange(10**8):08d}",
+                enrollment_date=today - datetime.timedelta(days=rng.randrange(30, 900)),
+                study_year=rng.randint(1, 3), class_division=f"{rng.choice('ΑΒΓ')}{rng.randint(1, 3)}",
+                is_active=rng.random() > 0.05,
+                health_issue="Άσθμα" if rng.random() < 0.03 else "",
+            ))
+        return history.bulk_create(Student, people, batch_size=2000)
+
+    def create_enrollments(self, rng, people, courses):
+        by_semester = {s: [c for c in courses if c.semester == s] for s in SEMESTERS}
+        enrollments = []
+        for student in people:
+            for semester in SEMESTERS:
+                for course in rng.sample(by_semester[semester], COURSES_PER_STUDENT):
+                    enrollments.append(Enrollment(student=student, course=course))
+        return history.bulk_create(Enrollment, enrollments, batch_size=5000)
+
+    def create_grades(self, rng, enrollments):
+        today = timezone.localdate()
+        grades = []
+        for enrollment in enrollments:
+            course = enrollment.course
+            start, last_day = semesters.semester_dates(course.semester)
+            end = min(last_day, today)
+            ability = rng.uniform(0.35, 1.0)
+            for rule in course.evaluation_rules:
+                if evaluation.category_key(rule["category"]) == "final" and last_day > today:
+                    continue  # the current semester's final exam has not happened yet
+                assigned = start + datetime.timedelta(days=rng.randrange(max(1, (end - start).days)))
+                score = Decimal(min(20, max(0, round(rng.gauss(ability * 20, 2.5)))))
+                grades.append(Grade(
+                    student_id=enrollment.student_id, course=course,
+                    assignment_name=f"{rule['category']} 1", category=rule["category"],
+                    grade=score, max_grade=Decimal(20), date_assigned=assigned, date_submitted=assigned,
+                ))
+        history.bulk_create(Grade, grades, batch_size=5000)
+        return len(grades)
+
+    def create_attendance(self, rng, enrollments):
+        today = timezone.localdate()
+        records = []
+        for enrollment in enrollments:
+            start, end = semesters.semester_dates(enrollment.course.semester)
+            end = min(end, today)
+            for offset in (7, 21):
+                day = start + datetime.timedelta(days=offset)
+                if day > end:
+                    continue
+                status = rng.choices(list(Status), weights=[85, 8, 5, 2])[0]
+                records.append(Attendance(
+                    student_id=enrollment.student_id, course=enrollment.course, date=day,
+                    period_number=1, status=status,
+                ))
+        history.bulk_create(Attendance, records, batch_size=5000)
+        return len(records)

@@ -1,0 +1,94 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sms.history import domain_history
+from sms.models import SoftDeleteManager, SoftDeleteModel, SoftDeleteQuerySet, unique_alive
+from sms.validators import code_validator, phone_validator
+
+
+class StudentQuerySet(SoftDeleteQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        condition = Q()
+        for word in text.split():
+            condition &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(student_id__icontains=word)
+                | Q(email__icontains=word)
+            )
+        return self.filter(condition)
+
+    def in_course(self, course):
+        return self.filter(
+            enrollments__course=course, enrollments__deleted_at__isnull=True
+        ).distinct()
+
+
+class Student(SoftDeleteModel):
+    student_id = models.CharField(
+        _("student ID"), max_length=20, db_index=True, validators=[code_validator],
+        help_text=_("The school's code for the student, e.g. S2026-001."),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), db_index=True)
+    father_name = models.CharField(_("father's name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    mobile_phone = models.CharField(
+        _("mobile phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    enrollment_date = models.DateField(_("enrollment date"), default=timezone.localdate)
+    study_year = models.PositiveSmallIntegerField(
+        _("study year"), default=1, validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("Year of study, 1 to 6."),
+    )
+    class_division = models.CharField(_("class division"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    health_issue = models.TextField(_("health issue"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SoftDeleteManager.from_queryset(StudentQuerySet)()
+    all_objects = models.Manager.from_queryset(StudentQuerySet)()
+    history = domain_history()
+
+    soft_delete_cascade = ("enrollments", "grades", "attendance_records", "daily_performances")
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            unique_alive(
+                "student_id", name="unique_alive_student_id",
+                message=_("Another student already has this student ID. Choose a different one."),
+            ),
+            unique_alive(
+                "email", name="unique_alive_student_email",
+                message=_("Another student already uses this email address. Use a different one."),
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="student_name_idx")]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.student_id})"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        self.student_id = (self.student_id or "").strip().upper()
+        self.email = (self.email or "").strip().lower()
+        self.first_name = (self.first_name or "").strip()
+        self.last_name = (self.last_name or "").strip()
