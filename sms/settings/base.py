@@ -177,3 +177,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+CSRF_FAILURE_VIEW = "sms.errors.csrf_failure"
