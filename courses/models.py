@@ -96,9 +96,11 @@ class Course(SoftDeleteModel):
     def __str__(self):
         return f"{self.course_code} — {self.course_name}"
 
-    def clean(self):
+    def normalise(self):
         self.course_code = (self.course_code or "").strip().upper()
         self.semester = semesters.normalise(self.semester)
+
+    def clean(self):
         try:
             self.evaluation_rules = evaluation.clean_rules(self.evaluation_rules)
         except ValidationError as error:

@@ -88,14 +88,18 @@ class Grade(SoftDeleteModel):
     def __str__(self):
         return f"{self.assignment_name}: {self.grade}/{self.max_grade}"
 
-    def clean(self):
+    def normalise(self):
         self.category = (self.category or "").strip()
+
+    def clean(self):
+        if not _numbers(self.grade, self.max_grade):
+            return  # clean_fields already explains what is wrong with them
         errors = {}
-        if self.max_grade is not None and self.max_grade <= 0:
+        if self.max_grade <= 0:
             errors["max_grade"] = _("The maximum grade must be more than 0.")
-        if self.grade is not None and self.grade < 0:
+        if self.grade < 0:
             errors["grade"] = _("A grade cannot be negative.")
-        elif self.grade is not None and self.max_grade and self.grade > self.max_grade:
+        elif self.max_grade > 0 and self.grade > self.max_grade:
             errors["grade"] = _("Grade %(grade)s is above the maximum %(max)s for this assignment.") % {
                 "grade": _number(self.grade), "max": _number(self.max_grade)}
         if self.date_submitted and self.date_assigned and self.date_submitted < self.date_assigned:
@@ -153,14 +157,18 @@ class DailyPerformance(SoftDeleteModel):
     def __str__(self):
         return f"{self.date} {self.category}: {self.score}/{self.max_score}"
 
-    def clean(self):
+    def normalise(self):
         self.category = (self.category or "").strip()
+
+    def clean(self):
+        if not _numbers(self.score, self.max_score):
+            return
         errors = {}
-        if self.max_score is not None and self.max_score <= 0:
+        if self.max_score <= 0:
             errors["max_score"] = _("The maximum score must be more than 0.")
-        if self.score is not None and self.score < 0:
+        if self.score < 0:
             errors["score"] = _("A score cannot be negative.")
-        elif self.score is not None and self.max_score and self.score > self.max_score:
+        elif self.max_score > 0 and self.score > self.max_score:
             errors["score"] = _("Score %(score)s is above the maximum %(max)s.") % {
                 "score": _number(self.score), "max": _number(self.max_score)}
         if errors:
@@ -169,6 +177,10 @@ class DailyPerformance(SoftDeleteModel):
 
     def validate_constraints(self, exclude=None):
         super().validate_constraints(exclude=set(exclude or ()) | {"score", "max_score"})
+
+
+def _numbers(*values):
+    return all(isinstance(value, (int, Decimal)) for value in values)
 
 
 def _number(value):

@@ -57,6 +57,13 @@ class SoftDeleteModel(models.Model):
     def is_deleted(self):
         return self.deleted_at is not None
 
+    def normalise(self):
+        """Tidy user input (case, spaces) before field validation; models override it."""
+
+    def clean_fields(self, exclude=None):
+        self.normalise()
+        super().clean_fields(exclude=exclude)
+
     def validate_constraints(self, exclude=None):
         try:
             super().validate_constraints(exclude=exclude)

@@ -87,7 +87,7 @@ class Student(SoftDeleteModel):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
-    def clean(self):
+    def normalise(self):
         self.student_id = (self.student_id or "").strip().upper()
         self.email = (self.email or "").strip().lower()
         self.first_name = (self.first_name or "").strip()

@@ -1,0 +1,68 @@
+import pytest
+from django.test import RequestFactory
+
+from conftest import make_student, make_user
+from sms import context, history
+from students.models import Student
+from students.services import student_update
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_rows_record_user_ip_request_id_and_entry_point():
+    user = make_user("teacher", "kostas")
+    request = RequestFactory().get("/students/")
+    request.user = user
+    with context.acting(request=request, request_id="req-123", ip_address="10.1.2.3", source=context.SOURCE_WEB):
+        student = make_student()
+        student_update(student=student, data={"first_name": "Eleni"}, reason="Typo in name")
+    created, changed = student.history.order_by("history_id")
+    assert (changed.history_user, changed.history_username) == (user, "kostas")
+    assert (changed.history_ip_address, changed.history_request_id) == ("10.1.2.3", "req-123")
+    assert changed.history_source == "web"
+    assert changed.history_change_reason == "Typo in name"
+    assert created.history_change_reason == "web"  # no explicit reason: the entry point
+    assert changed.prev_record.first_name == "Maria"
+
+
+def test_history_outside_a_request_is_marked_as_a_command():
+    student = make_student()
+    row = student.history.get()
+    assert (row.history_source, row.history_change_reason, row.history_user) == ("command", "command", None)
+
+
+def test_the_username_survives_the_users_deletion():
+    user = make_user("teacher", "deleted_teacher")
+    request = RequestFactory().get("/")
+    request.user = user
+    with context.acting(request=request, source=context.SOURCE_WEB):
+        student = make_student()
+    user.delete()
+    row = student.history.get()
+    assert (row.history_user, row.history_username) == (None, "deleted_teacher")
+
+
+def test_soft_delete_and_restore_are_recorded_in_history():
+    student = make_student()
+    student.soft_delete()
+    student.restore()
+    kinds = list(student.history.order_by("history_id").values_list("deleted_at", flat=True))
+    assert kinds[0] is None and kinds[1] is not None and kinds[2] is None
+
+
+def test_bulk_create_writes_one_history_row_per_object_with_context():
+    with context.acting(request_id="bulk-1", source=context.SOURCE_COMMAND):
+        created = history.bulk_create(
+            Student, [Student(student_id=f"B{n}", first_name="A", last_name="B", email=f"b{n}@x.gr") for n in range(3)]
+        )
+    rows = Student.history.filter(id__in=[s.pk for s in created])
+    assert rows.count() == 3
+    assert set(rows.values_list("history_type", "history_request_id", "history_source")) == {("+", "bulk-1", "command")}
+
+
+def test_the_middleware_echoes_a_safe_client_request_id_and_replaces_an_unsafe_one(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/", HTTP_X_REQUEST_ID="client-id-42")
+    assert response["X-Request-ID"] == "client-id-42"
+    bad = client.get("/", HTTP_X_REQUEST_ID="bad id\nwith newline")
+    assert bad["X-Request-ID"] != "bad id\nwith newline" and len(bad["X-Request-ID"]) == 32

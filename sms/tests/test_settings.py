@@ -1,0 +1,32 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="sms.settings.prod")
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_manage("check")
+    assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-key-0123456789")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_redis_url_switches_the_cache_to_redis():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    environment = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/1", "DJANGO_SETTINGS_MODULE": "sms.settings.dev"}
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
+                            env=environment, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
