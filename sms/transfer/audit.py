@@ -1,0 +1,35 @@
+"""Every confirmed import and every export goes to the audit log with its counts."""
+
+import logging
+
+logger = logging.getLogger("sms.transfer")
+
+
+def record_import(kind, result, filename, fmt):
+    counts = result.counts
+    _log_action(
+        action="import", entity_type=kind.model._meta.model_name,
+        changes={
+            "kind": kind.name, "file": filename, "format": fmt, "rows": len(result.rows),
+            "applied": result.applied, "created": counts["create"], "updated": counts["update"],
+            "unchanged": counts["unchanged"], "errors": counts["error"],
+        },
+    )
+
+
+def record_export(kind, fmt, count, filters):
+    _log_action(
+        action="export", entity_type=kind.model._meta.model_name,
+        changes={"kind": kind.name, "format": fmt, "rows": count, "filters": filters},
+    )
+
+
+def record_report_card(student, semester):
+    _log_action(
+        action="export", entity_type="student", entity_id=student.pk,
+        changes={"kind": "report_card", "format": "pdf", "semester": semester},
+    )
+
+
+def _log_action(**entry):
+    logger.info("%s %s %s", entry["action"], entry["entity_type"], entry["changes"])
