@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from sms import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("transfer/", include("sms.transfer.urls")),
 ]

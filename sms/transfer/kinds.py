@@ -78,7 +78,7 @@ class Kind:
 
 class StudentKind(Kind):
     name = "students"
-    label = gettext_lazy("Students")
+    label = gettext_lazy("students")
     model = Student
     key = ("student_id",)
     filterset = "students.filters.StudentFilterSet"
@@ -115,7 +115,7 @@ class StudentKind(Kind):
 
 class CourseKind(Kind):
     name = "courses"
-    label = gettext_lazy("Courses")
+    label = gettext_lazy("courses")
     model = Course
     key = ("course_code",)
     columns = (
@@ -198,7 +198,7 @@ def _by_key(model, field, values):
 
 class EnrollmentKind(CourseRecordKind):
     name = "enrollments"
-    label = gettext_lazy("Enrollments")
+    label = gettext_lazy("enrollments")
     model = Enrollment
     key = ("student_id", "course_code")
     columns = (
@@ -231,7 +231,7 @@ class EnrollmentKind(CourseRecordKind):
 
 class GradeKind(CourseRecordKind):
     name = "grades"
-    label = gettext_lazy("Grades")
+    label = gettext_lazy("grades")
     model = Grade
     key = ("student_id", "course_code", "assignment_name")
     filterset = "grades.filters.GradeFilterSet"
@@ -288,7 +288,7 @@ class GradeKind(CourseRecordKind):
 
 class AttendanceKind(Kind):
     name = "attendance"
-    label = gettext_lazy("Attendance")
+    label = gettext_lazy("attendance")
     model = Attendance
     importable = False
     filterset = "attendance.filters.AttendanceFilterSet"
