@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from attendance.models import Attendance
 from sms.admin import SoftDeleteAdmin
+from sms.transfer.admin import TransferAdminMixin
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SoftDeleteAdmin):
+class AttendanceAdmin(TransferAdminMixin, SoftDeleteAdmin):
+    transfer_kind = "attendance"
     list_display = ("student", "course", "date", "period_number", "status")
     list_filter = ("status", "date", "course__semester")
     list_select_related = ("student", "course")

@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from courses.models import Course, Enrollment
 from sms.admin import SoftDeleteAdmin
+from sms.transfer.admin import TransferAdminMixin
 
 
 @admin.register(Course)
-class CourseAdmin(SoftDeleteAdmin):
+class CourseAdmin(TransferAdminMixin, SoftDeleteAdmin):
+    transfer_kind = "courses"
     list_display = ("course_code", "course_name", "semester", "credits", "periods_per_week")
     list_filter = ("semester", "credits")
     search_fields = ("course_code", "course_name")
@@ -13,7 +15,8 @@ class CourseAdmin(SoftDeleteAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SoftDeleteAdmin):
+class EnrollmentAdmin(TransferAdminMixin, SoftDeleteAdmin):
+    transfer_kind = "enrollments"
     list_display = ("student", "course", "enrolled_at")
     list_filter = ("course__semester",)
     list_select_related = ("student", "course")

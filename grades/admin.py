@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from grades.models import DailyPerformance, Grade
 from sms.admin import SoftDeleteAdmin
+from sms.transfer.admin import TransferAdminMixin
 
 
 @admin.register(Grade)
-class GradeAdmin(SoftDeleteAdmin):
+class GradeAdmin(TransferAdminMixin, SoftDeleteAdmin):
+    transfer_kind = "grades"
     list_display = ("student", "course", "assignment_name", "category", "grade", "max_grade", "date_assigned")
     list_filter = ("category", "course__semester", "date_assigned")
     list_select_related = ("student", "course")

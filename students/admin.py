@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from sms.admin import SoftDeleteAdmin
+from sms.transfer.admin import TransferAdminMixin
 from students.models import Student
 
 
 @admin.register(Student)
-class StudentAdmin(SoftDeleteAdmin):
+class StudentAdmin(TransferAdminMixin, SoftDeleteAdmin):
+    transfer_kind = "students"
     list_display = ("student_id", "last_name", "first_name", "email", "study_year", "class_division", "is_active")
     list_filter = ("is_active", "study_year", "class_division")
     search_fields = ("student_id", "first_name", "last_name", "email")
