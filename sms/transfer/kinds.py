@@ -159,8 +159,8 @@ class CourseKind(Kind):
                 pass  # the service explains it when the row is written
         existing = row.existing
         changed = {f: (getattr(existing, f), v) for f, v in values.items() if getattr(existing, f) != v}
-        if teachers is not None and _teacher_names(existing) != teachers:
-            changed["teachers"] = (_teacher_names(existing), teachers)
+        if teachers is not None and _teacher_names(existing) != list(teachers):
+            changed["teachers"] = (_teacher_names(existing), list(teachers))
         return changed
 
     def write(self, row, reason):
