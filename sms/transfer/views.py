@@ -84,9 +84,8 @@ def preview(request, kind, token):
             result = importer.preview(kind, table, request.user)
     except ValidationError as error:
         uploads.discard(request, token)
-        form = UploadForm()
-        form.add_error(None, error)
-        return render(request, "transfer/upload.html", {"kind": kind, "form": form}, status=400)
+        return render(request, "transfer/upload.html", {
+            "kind": kind, "form": UploadForm(), "file_errors": error.messages}, status=400)
     if result.applied:
         uploads.discard(request, token)
         messages.success(request, _("Imported %(file)s: %(summary)s") % {"file": filename, "summary": result.summary})
