@@ -142,7 +142,8 @@ class _Layout:
         from reportlab.lib.units import mm
         from reportlab.platypus import KeepTogether, Paragraph
 
-        title = f"{course.course_code} — {course.course_name} ({_('%(n)s credits') % {'n': course.credits}})"
+        credits = _("%(n)s credits") % {"n": course.credits}
+        title = f"{course.course_code} — {course.course_name} ({credits})"
         block = [Paragraph(self._escape(title), self.heading), self._p(self.result_line(result))]
         if result.categories:
             data = [[_("Category"), _("Weight"), _("Grades"), _("Average %"), _("Average (0–20)")]]
