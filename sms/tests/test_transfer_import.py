@@ -171,7 +171,8 @@ def test_it_refuses_a_file_with_only_a_header_row(admin_user):
 
 def test_it_marks_every_row_of_a_key_repeated_in_the_file(admin_user):
     table = table_of(STUDENT_HEADERS, [
-        ["S1", "Ann", "Lee", "ann@x.gr"], ["S2", "Bob", "Ray", "bob@x.gr"], ["s1 ", "Ann", "Lee", "ann2@x.gr"],
+        ["S1", "Ann", "Lee", "ann@x.gr"], ["S2", "Bob", "Ray", "bob@x.gr"],
+        ["s1 ", "Ann", "Lee", "ann2@x.gr"],
     ])
     rows = by_number(preview("students", table, admin_user))
     assert rows[2].action == rows[4].action == importer.ERROR
@@ -209,10 +210,12 @@ def test_a_single_bad_row_means_nothing_is_written(admin_user):
 
 def test_a_row_the_service_refuses_on_confirm_means_nothing_is_written(school, admin_user):
     # The email belongs to another student: only the model's unique check finds this.
-    table = table_of(STUDENT_HEADERS, [["S9", "Ann", "Lee", "ann@x.gr"], ["S10", "Bob", "Ray", "emma@school.gr"]])
+    table = table_of(STUDENT_HEADERS, [["S9", "Ann", "Lee", "ann@x.gr"],
+                                       ["S10", "Bob", "Ray", "emma@school.gr"]])
     result = apply("students", table, admin_user)
     assert not result.applied
-    assert by_number(result)[3].messages == ["email: Another student already uses this email address. Use a different one."]
+    assert by_number(result)[3].messages == [
+        "email: Another student already uses this email address. Use a different one."]
     assert not Student.objects.filter(student_id="S9").exists()
 
 
@@ -231,7 +234,8 @@ def test_grade_rows_are_checked_by_the_grade_rules(school, admin_user):
     ])
     rows = by_number(preview("grades", table, admin_user))
     assert rows[2].messages == ["grade: Grade 25 is above the maximum 20 for this assignment."]
-    assert rows[3].messages == ["student_id: This student is not enrolled in this course. Enrol the student first."]
+    assert rows[3].messages == [
+        "student_id: This student is not enrolled in this course. Enrol the student first."]
     assert rows[4].messages == ["student_id: No student has the student ID S-NONE."]
     assert rows[5].messages == ["course_code: No course has the code NOPE-1."]
     assert rows[6].messages[0].startswith("category: “Quiz” is not a category of this course.")
@@ -280,7 +284,8 @@ def test_a_viewer_may_not_import_anything(viewer):
 def test_a_teacher_imports_students_but_not_courses(teacher):
     assert preview("students", table_of(STUDENT_HEADERS, [["S1", "Ann", "Lee", "a@x.gr"]]), teacher).ok
     with pytest.raises(PermissionDenied):
-        preview("courses", table_of(["course_code", "course_name", "semester"], [["C1", "X", "2026 Fall"]]), teacher)
+        preview("courses", table_of(["course_code", "course_name", "semester"], [["C1", "X", "2026 Fall"]]),
+                teacher)
 
 
 def test_a_teacher_imports_grades_only_for_courses_they_teach(school):
@@ -314,7 +319,8 @@ def test_previews_are_not_audited(admin_user, monkeypatch):
     assert entries == []
 
 
-def test_checking_60_unchanged_enrollments_takes_a_fixed_number_of_queries(admin_user, django_assert_num_queries):
+def test_checking_60_unchanged_enrollments_takes_a_fixed_number_of_queries(
+        admin_user, django_assert_num_queries):
     course = make_course()
     for _index in range(60):
         enroll(make_student(), course)

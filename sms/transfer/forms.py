@@ -8,7 +8,9 @@ from sms.transfer import readers
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (UTF-8, with or without BOM) or Excel .xlsx, at most 10 MB. The first row names the columns."),
+        help_text=_(
+            "CSV (UTF-8, with or without BOM) or Excel .xlsx, at most 10 MB. The first row names the columns."
+        ),
     )
 
     def clean_file(self):

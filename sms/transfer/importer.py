@@ -74,8 +74,8 @@ class Result:
 
     @property
     def summary(self):
-        counts = self.counts
-        return _("%(create)s to create, %(update)s to update, %(unchanged)s unchanged, %(error)s with errors.") % counts
+        return _("%(create)s to create, %(update)s to update, %(unchanged)s unchanged, "
+                 "%(error)s with errors.") % self.counts
 
 
 def preview(kind, table, user):
@@ -161,8 +161,9 @@ def _mark_duplicate_keys(kind, rows):
             continue
         numbers = ", ".join(str(row.number) for row in duplicates)
         for row in duplicates:
-            row.add_error(NON_FIELD_ERRORS, _("%(key)s appears more than once in the file (rows %(rows)s); "
-                                              "keep one row for it.") % {"key": row.key_text, "rows": numbers})
+            row.add_error(NON_FIELD_ERRORS, _(
+                "%(key)s appears more than once in the file (rows %(rows)s); keep one row for it."
+            ) % {"key": row.key_text, "rows": numbers})
 
 
 def _prepare(kind, rows, user):

@@ -18,7 +18,18 @@ from courses.models import Course, Enrollment
 from grades import services as grade_services
 from grades.models import Grade
 from sms import roles
-from sms.transfer.columns import Boolean, Column, Date, Integer, Json, Number, Text, Words, lower, upper
+from sms.transfer.columns import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    Json,
+    Number,
+    Text,
+    Words,
+    lower,
+    upper,
+)
 from students import access as student_access
 from students import services as student_services
 from students.models import Student
@@ -139,14 +150,16 @@ class CourseKind(Kind):
 
     def prepare(self, rows, user):
         codes = {row.keyed["course_code"] for row in rows}
-        existing = {c.course_code: c for c in Course.objects.filter(course_code__in=codes).prefetch_related("teachers")}
+        courses = Course.objects.filter(course_code__in=codes).prefetch_related("teachers")
+        existing = {course.course_code: course for course in courses}
         names = {name for row in rows for name in row.values.get("teachers", ())}
         users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
         for row in rows:
             row.existing = existing.get(row.keyed["course_code"])
             unknown = [name for name in row.values.get("teachers", ()) if name not in users]
             if unknown:
-                row.add_error("teachers", _("No user with the username %(names)s.") % {"names": ", ".join(unknown)})
+                row.add_error("teachers", _("No user with the username %(names)s.")
+                              % {"names": ", ".join(unknown)})
             row.refs["teachers"] = [users[name] for name in row.values.get("teachers", ()) if name in users]
 
     def changes(self, row):
@@ -214,7 +227,8 @@ class EnrollmentKind(CourseRecordKind):
 
     def find_existing(self, rows):
         pairs = set(Enrollment.objects.filter(
-            student__in=[row.refs["student"] for row in rows], course__in=[row.refs["course"] for row in rows],
+            student__in=[row.refs["student"] for row in rows],
+            course__in=[row.refs["course"] for row in rows],
         ).values_list("student_id", "course_id"))
         for row in rows:
             pair = (row.refs["student"].pk, row.refs["course"].pk)
@@ -269,7 +283,7 @@ class GradeKind(CourseRecordKind):
             if len(matches) > 1:
                 row.add_error("assignment_name", _(
                     "%(count)s grades of this student in this course are called “%(name)s”; correct them "
-                    "on the grades page instead.") % {"count": len(matches), "name": row.values["assignment_name"]})
+                    "on the grades page instead.") % {"count": len(matches), "name": key[2]})
             row.existing = matches[0] if len(matches) == 1 else None
 
     def changes(self, row):
@@ -309,7 +323,10 @@ class AttendanceKind(Kind):
         )
 
 
-KINDS = {kind.name: kind for kind in (StudentKind(), CourseKind(), EnrollmentKind(), GradeKind(), AttendanceKind())}
+KINDS = {
+    kind.name: kind
+    for kind in (StudentKind(), CourseKind(), EnrollmentKind(), GradeKind(), AttendanceKind())
+}
 IMPORT_KINDS = [name for name, kind in KINDS.items() if kind.importable]
 
 

@@ -150,6 +150,8 @@ def _xlsx_rows(data):
         if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
             refuse(_("The workbook unpacks to more than 200 MB; split it into smaller files."),
                    "file_too_large")
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -157,9 +159,9 @@ def _xlsx_rows(data):
             return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
-    except ValidationError:
-        raise
-    except Exception:  # openpyxl raises many types for a damaged workbook
+    # What openpyxl raises for a damaged workbook: missing parts, bad XML (SyntaxError), bad values.
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, IndexError, ValueError, TypeError,
+            AttributeError, SyntaxError, OSError):
         refuse(_("The Excel workbook could not be read. Open it in Excel, save it again as .xlsx "
                  "and upload it."), "file_xlsx")
 

@@ -121,7 +121,8 @@ class _Layout:
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ]
         if header:
-            style += [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]
+            style += [("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+                      ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]
         table.setStyle(TableStyle(style))
         return table
 
@@ -133,7 +134,8 @@ class _Layout:
             [_("Student"), student.full_name, _("Student ID"), student.student_id],
             [_("Semester"), self.semester, _("Study year / class"),
              f"{student.study_year} {student.class_division}".strip()],
-            [_("Date"), date_format(timezone.localdate(), "DATE_FORMAT"), _("GPA (4.0)"), _number(self.gpa, 2)],
+            [_("Date"), date_format(timezone.localdate(), "DATE_FORMAT"),
+             _("GPA (4.0)"), _number(self.gpa, 2)],
         ]
         data = [[self._p(cell) for cell in row] for row in data]
         return self._table(data, [30 * mm, 60 * mm, 35 * mm, 55 * mm], header=False)

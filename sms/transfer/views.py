@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sms import roles
-from sms.transfer import audit, exporter, importer, kinds, readers, reportcard, uploads, writers
+from sms.transfer import (
+    audit,
+    exporter,
+    importer,
+    kinds,
+    readers,
+    reportcard,
+    uploads,
+    writers,
+)
 from sms.transfer.forms import UploadForm
 from students.models import Student
 
@@ -48,7 +57,9 @@ def file_response(data, fmt, filename):
 def index(request):
     _require_reader(request.user)
     return render(request, "transfer/index.html", {
-        "import_kinds": [kind for kind in kinds.KINDS.values() if kind.importable and kind.can_import(request.user)],
+        "import_kinds": [
+            kind for kind in kinds.KINDS.values() if kind.importable and kind.can_import(request.user)
+        ],
         "export_kinds": list(kinds.KINDS.values()),
         "formats": exporter.FORMATS,
         "query": request.GET.urlencode(),
@@ -73,7 +84,8 @@ def preview(request, kind, token):
     kind = _import_kind(request.user, kind)
     stored = uploads.load(request, token, kind.name)
     if stored is None:
-        messages.error(request, _("That upload has expired or belongs to another session. Upload the file again."))
+        messages.error(request, _(
+            "That upload has expired or belongs to another session. Upload the file again."))
         return redirect("transfer:upload", kind=kind.name)
     filename, data = stored
     try:
@@ -88,10 +100,12 @@ def preview(request, kind, token):
             "kind": kind, "form": UploadForm(), "file_errors": error.messages}, status=400)
     if result.applied:
         uploads.discard(request, token)
-        messages.success(request, _("Imported %(file)s: %(summary)s") % {"file": filename, "summary": result.summary})
+        messages.success(request, _("Imported %(file)s: %(summary)s")
+                         % {"file": filename, "summary": result.summary})
         return redirect("transfer:index")
     if request.method == "POST":
-        messages.error(request, _("Nothing was imported: some rows have errors. Fix them in the file and upload it again."))
+        messages.error(request, _(
+            "Nothing was imported: some rows have errors. Fix them in the file and upload it again."))
     return render(request, "transfer/preview.html", {
         "kind": kind, "result": result, "filename": filename, "token": token,
         "rows": _rows_to_show(result.rows), "hidden": max(len(result.rows) - PREVIEW_ROWS_SHOWN, 0),
