@@ -10,6 +10,7 @@ from collections import Counter
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,6 +33,23 @@ def semesters_of(student):
         enrollments__student=student, enrollments__deleted_at__isnull=True
     ).values_list("semester", flat=True).distinct()
     return sorted(set(names), key=semesters.sort_key, reverse=True)
+
+
+def pick_semester(student, requested=""):
+    """The requested semester, or else the student's latest; ValidationError if they had no courses in it."""
+    available = semesters_of(student)
+    semester = requested or (available[0] if available else "")
+    if semester in available:
+        return semester
+    if not semester:
+        message = _("%(student)s is not enrolled in any course yet, so there is no report card.")
+    else:
+        message = _("%(student)s has no courses in the semester “%(semester)s”.")
+    raise ValidationError(message % {"student": student.full_name, "semester": semester}, code="no_courses")
+
+
+def filename(student, semester):
+    return f"report-card-{student.student_id}-{semester.replace(' ', '-')}.pdf"
 
 
 def attendance_summary(student, courses):

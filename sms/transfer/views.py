@@ -150,15 +150,11 @@ def export(request, kind, fmt):
 def report_card(request, pk):
     _require_reader(request.user)
     student = get_object_or_404(Student, pk=pk)
-    available = reportcard.semesters_of(student)
-    semester = request.GET.get("semester") or (available[0] if available else "")
-    if semester not in available:
-        message = _("%(student)s has no courses in the semester “%(semester)s”.") if semester else _(
-            "%(student)s is not enrolled in any course yet, so there is no report card.")
-        return render(request, "transfer/error.html", {"messages_list": [
-            message % {"student": student.full_name, "semester": semester}]}, status=404)
+    try:
+        semester = reportcard.pick_semester(student, request.GET.get("semester", ""))
+    except ValidationError as error:
+        return render(request, "transfer/error.html", {"messages_list": error.messages}, status=404)
     pdf = reportcard.render(student, semester, get_language())
     audit.record_report_card(student, semester)
-    slug = f"{student.student_id}-{semester.replace(' ', '-')}"
-    return file_response(pdf, "pdf", f"report-card-{slug}.pdf")
+    return file_response(pdf, "pdf", reportcard.filename(student, semester))
 

@@ -1,0 +1,135 @@
+"""POST /api/v1/imports/<kind>/, GET /api/v1/exports/<kind>.<fmt>, GET /api/v1/report-cards/<pk>/."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pypdf
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from conftest import enroll, make_course, make_student
+from grades.services import grade_record
+from sms.transfer import readers, writers
+from students.models import Student
+
+pytestmark = pytest.mark.django_db
+HEADERS = ["student_id", "first_name", "last_name", "email"]
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def payload(response):
+    """The import result, whether or not the API wraps it in the {success, data, error} envelope."""
+    body = response.json()
+    return body.get("data", body) if isinstance(body, dict) and "success" in body else body
+
+
+def post_import(client, rows, dry_run=None, kind="students", headers=HEADERS, name="students.csv"):
+    data = {"file": SimpleUploadedFile(name, writers.write_csv(headers, rows))}
+    if dry_run is not None:
+        data["dry_run"] = dry_run
+    return client.post(f"/api/v1/imports/{kind}/", data, format="multipart")
+
+
+def test_an_import_is_a_dry_run_unless_asked(admin_user):
+    response = post_import(client_for(admin_user), [["S1", "Ελένη", "Οικονόμου", "eleni@x.gr"]])
+    assert response.status_code == 200
+    data = payload(response)
+    assert data["dry_run"] is True and data["applied"] is False
+    assert data["counts"] == {"create": 1, "update": 0, "unchanged": 0, "error": 0}
+    assert data["rows"] == [{"row": 2, "action": "create", "key": "S1", "errors": {}, "messages": [],
+                             "changes": {}}]
+    assert not Student.objects.exists()
+
+
+def test_dry_run_false_writes_the_rows(admin_user):
+    rows = [["S1", "Ελένη", "Οικονόμου", "eleni@x.gr"]]
+    response = post_import(client_for(admin_user), rows, dry_run="false")
+    assert response.status_code == 200
+    assert payload(response)["applied"] is True
+    assert Student.objects.get(student_id="S1").last_name == "Οικονόμου"
+
+
+def test_a_confirm_with_a_bad_row_writes_nothing_and_returns_400_with_row_results(admin_user):
+    rows = [["S1", "Ann", "Lee", "a@x.gr"], ["S2", "Bob", "Ray", "nope"]]
+    response = post_import(client_for(admin_user), rows, dry_run="false")
+    assert response.status_code == 400
+    body = response.json()
+    assert "Enter a valid email address." in str(body)
+    assert not Student.objects.exists()
+
+
+def test_an_update_reports_old_and_new_values(admin_user):
+    make_student(student_id="S1", first_name="Ann", last_name="Lee", email="a@x.gr")
+    data = payload(post_import(client_for(admin_user), [["S1", "Ann", "Leigh", "a@x.gr"]]))
+    assert data["rows"][0]["action"] == "update"
+    assert data["rows"][0]["changes"] == {"last_name": {"old": "Lee", "new": "Leigh"}}
+
+
+def test_a_bad_file_is_a_400_naming_the_problem(admin_user):
+    data = {"file": SimpleUploadedFile("students.csv", b"\x89PNG\r\n\x1a\n\x00\x00")}
+    response = client_for(admin_user).post("/api/v1/imports/students/", data, format="multipart")
+    assert response.status_code == 400
+    assert "PNG" in str(response.json())
+
+
+def test_a_missing_file_is_a_400(admin_user):
+    response = client_for(admin_user).post("/api/v1/imports/students/", {}, format="multipart")
+    assert response.status_code == 400
+
+
+def test_missing_columns_are_named_in_the_400(admin_user):
+    response = post_import(client_for(admin_user), [["S1"]], headers=["student_id"])
+    assert response.status_code == 400
+    assert "first_name, last_name, email" in str(response.json())
+
+
+def test_a_viewer_may_not_import(viewer):
+    assert post_import(client_for(viewer), [["S1", "A", "B", "a@x.gr"]]).status_code == 403
+
+
+def test_a_teacher_may_not_import_courses(teacher):
+    response = post_import(client_for(teacher), [["C1", "X", "2026 Fall"]], kind="courses",
+                           headers=["course_code", "course_name", "semester"])
+    assert response.status_code == 403
+
+
+def test_unknown_kinds_are_404(admin_user):
+    assert post_import(client_for(admin_user), [["x"]], kind="attendance").status_code == 404
+
+
+def test_anonymous_clients_are_refused():
+    response = APIClient().post("/api/v1/imports/students/", {}, format="multipart")
+    assert response.status_code in (401, 403)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_viewer_exports_a_file_that_reads_back(viewer, fmt):
+    make_course(course_name="Νεοελληνική Γλώσσα")
+    response = client_for(viewer).get(f"/api/v1/exports/courses.{fmt}")
+    assert response.status_code == 200
+    assert readers.read_table(response.content, f"c.{fmt}").rows[0]["course_name"] == "Νεοελληνική Γλώσσα"
+
+
+def test_a_report_card_comes_back_as_a_pdf(admin_user):
+    student = make_student(first_name="Ελένη", last_name="Οικονόμου")
+    course = make_course(course_code="MATH-1", semester="2026 Fall")
+    enroll(student, course)
+    grade_record(student=student, course=course, assignment_name="HW", category="Homework", grade=Decimal(15),
+                 date_assigned=datetime.date(2026, 9, 1))
+    response = client_for(admin_user).get(f"/api/v1/report-cards/{student.pk}/?semester=2026 Fall")
+    assert response.status_code == 200
+    text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Ελένη Οικονόμου" in text and "MATH-1" in text
+
+
+def test_a_report_card_for_a_semester_without_courses_is_a_400(admin_user, student):
+    response = client_for(admin_user).get(f"/api/v1/report-cards/{student.pk}/?semester=2026 Fall")
+    assert response.status_code == 400
+    assert "not enrolled in any course" in str(response.json()) or "no courses" in str(response.json())

@@ -1,0 +1,225 @@
+"""The import/export pages, the admin hooks and the PDF report card, per role."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pypdf
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from attendance.services import attendance_record
+from conftest import enroll, make_course, make_student
+from grades.services import grade_record
+from sms.transfer import readers, writers
+from students.models import Student
+
+pytestmark = pytest.mark.django_db
+STUDENT_HEADERS = ["student_id", "first_name", "last_name", "email"]
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.SMS_IMPORT_DIR = tmp_path
+    return tmp_path
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def csv_upload(rows, headers=STUDENT_HEADERS, name="students.csv"):
+    return SimpleUploadedFile(name, writers.write_csv(headers, rows))
+
+
+def upload(client, kind, file):
+    return client.post(f"/transfer/imports/{kind}/", {"file": file})
+
+
+def test_upload_preview_confirm_creates_the_students(admin_user):
+    client = signed_in(admin_user)
+    response = upload(client, "students", csv_upload([["S1", "Ελένη", "Οικονόμου", "eleni@x.gr"]]))
+    assert response.status_code == 302
+    preview = client.get(response.url)
+    assert preview.status_code == 200
+    assert "S1" in preview.content.decode() and "Confirm import" in preview.content.decode()
+    assert not Student.objects.exists()
+    confirmed = client.post(response.url)
+    assert confirmed.status_code == 302
+    assert Student.objects.get(student_id="S1").first_name == "Ελένη"
+    assert client.get(response.url).status_code == 302  # the upload is gone once imported
+
+
+def test_a_preview_with_errors_offers_no_confirm_and_confirming_anyway_writes_nothing(admin_user):
+    client = signed_in(admin_user)
+    rows = [["S1", "Ann", "Lee", "a@x.gr"], ["S2", "Bob", "Ray", "nope"]]
+    response = upload(client, "students", csv_upload(rows))
+    preview = client.get(response.url).content.decode()
+    assert "Enter a valid email address." in preview
+    assert "Confirm import" not in preview
+    assert client.post(response.url).status_code == 400
+    assert not Student.objects.exists()
+
+
+def test_a_bad_file_is_refused_on_the_upload_page_with_the_reason(admin_user):
+    client = signed_in(admin_user)
+    latin = SimpleUploadedFile("students.csv", "student_id,first_name\r\nS1,José\r\n".encode("latin-1"))
+    response = upload(client, "students", latin)
+    assert response.status_code == 400
+    assert "CSV UTF-8" in response.content.decode()
+
+
+def test_a_missing_column_is_named_on_the_preview_page(admin_user):
+    client = signed_in(admin_user)
+    response = upload(client, "students", csv_upload([["S1", "Ann"]], headers=["student_id", "first_name"]))
+    page = client.get(response.url)
+    assert page.status_code == 400
+    assert "last_name, email are missing" in page.content.decode()
+
+
+def test_a_file_over_10_mb_is_refused_before_it_is_read(admin_user):
+    client = signed_in(admin_user)
+    big = SimpleUploadedFile("students.csv", b"a" * (10 * 1024 * 1024 + 1))
+    response = upload(client, "students", big)
+    assert response.status_code == 400
+    assert "limit is 10 MB" in response.content.decode()
+
+
+def test_another_session_cannot_confirm_an_upload(admin_user):
+    response = upload(signed_in(admin_user), "students", csv_upload([["S1", "Ann", "Lee", "a@x.gr"]]))
+    intruder = signed_in(admin_user)  # same user, another browser: the token is not in its session
+    assert intruder.post(response.url).status_code == 302
+    assert not Student.objects.exists()
+
+
+def test_a_viewer_gets_403_on_import_pages_but_may_export(viewer):
+    client = signed_in(viewer)
+    assert client.get("/transfer/imports/students/").status_code == 403
+    assert upload(client, "students", csv_upload([["S1", "Ann", "Lee", "a@x.gr"]])).status_code == 403
+    assert client.get("/transfer/exports/courses.csv").status_code == 200
+    page = client.get("/transfer/").content.decode()
+    assert "/transfer/imports/" not in page
+
+
+def test_a_teacher_may_not_open_the_course_import(teacher):
+    client = signed_in(teacher)
+    assert client.get("/transfer/imports/courses/").status_code == 403
+    assert client.get("/transfer/imports/grades/").status_code == 200
+
+
+def test_anonymous_users_are_sent_to_sign_in():
+    response = Client().get("/transfer/exports/students.csv")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_unknown_kinds_and_formats_are_404(admin_user):
+    client = signed_in(admin_user)
+    assert client.get("/transfer/imports/attendance/").status_code == 404
+    assert client.get("/transfer/exports/students.pdf").status_code == 404
+    assert client.get("/transfer/exports/teachers.csv").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_download_a_file_that_reads_back(admin_user, fmt):
+    make_course(course_name="Νεοελληνική Γλώσσα", description="=cmd|' /C calc'!A0")
+    response = signed_in(admin_user).get(f"/transfer/exports/courses.{fmt}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="courses-')
+    table = readers.read_table(response.content, f"courses.{fmt}")
+    assert table.rows[0]["course_name"] == "Νεοελληνική Γλώσσα"
+    assert table.rows[0]["description"] == "=cmd|' /C calc'!A0"
+
+
+def test_the_empty_template_has_the_header_row(admin_user):
+    response = signed_in(admin_user).get("/transfer/imports/grades/template.csv")
+    assert response.content.decode("utf-8-sig").startswith("student_id,course_code,assignment_name,category")
+
+
+def test_exports_are_audited(admin_user, monkeypatch):
+    entries = []
+    monkeypatch.setattr("sms.transfer.audit._log_action", lambda **entry: entries.append(entry))
+    make_course()
+    signed_in(admin_user).get("/transfer/exports/courses.xlsx")
+    assert entries[0]["action"] == "export" and entries[0]["entity_type"] == "course"
+    assert entries[0]["changes"]["rows"] == 1 and entries[0]["changes"]["format"] == "xlsx"
+
+
+def test_admin_exports_the_selected_students_only(admin_user):
+    chosen, _other = make_student(student_id="S-CHOSEN"), make_student(student_id="S-OTHER")
+    response = signed_in(admin_user).post(
+        "/admin/students/student/", {"action": "export_selected_csv", "_selected_action": [chosen.pk]})
+    table = readers.read_table(response.content, "students.csv")
+    assert [row["student_id"] for row in table.rows] == ["S-CHOSEN"]
+
+
+def test_admin_change_lists_link_to_the_import_where_the_kind_is_importable(admin_user):
+    client = signed_in(admin_user)
+    assert "/transfer/imports/grades/" in client.get("/admin/grades/grade/").content.decode()
+    assert "/transfer/imports/" not in client.get("/admin/attendance/attendance/").content.decode()
+
+
+# Report card ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def graded_student():
+    student = make_student(student_id="S2026-007", first_name="Δήμητρα", last_name="Αλεξίου")
+    course = make_course(course_code="GRK-101", course_name="Νεοελληνική Γλώσσα", semester="2026 Fall",
+                         evaluation_rules=[{"category": "Εργασία", "weight": 40},
+                                           {"category": "Τελική", "weight": 60}])
+    partial = make_course(course_code="PHY-101", course_name="Physics", semester="2026 Fall",
+                          evaluation_rules=[{"category": "Lab", "weight": 50},
+                                            {"category": "Final", "weight": 50}])
+    older = make_course(course_code="OLD-1", course_name="Old course", semester="2025 Fall")
+    for each in (course, partial, older):
+        enroll(student, each)
+    for name, category, value in (("Έκθεση", "Εργασία", 18), ("Τελική", "Τελική", 17)):
+        grade_record(student=student, course=course, assignment_name=name, category=category,
+                     grade=Decimal(value))
+    grade_record(student=student, course=partial, assignment_name="Lab 1", category="Lab", grade=Decimal(12))
+    attendance_record(student=student, course=course, date=datetime.date(2026, 10, 1), status="Absent")
+    attendance_record(student=student, course=course, date=datetime.date(2026, 10, 2), status="Late")
+    return student
+
+
+def pdf_text(response):
+    assert response["Content-Type"] == "application/pdf"
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_the_report_card_lists_grades_labels_and_attendance_in_english(graded_student, viewer):
+    text = pdf_text(signed_in(viewer).get(f"/transfer/report-cards/{graded_student.pk}/?semester=2026 Fall"))
+    assert "Report card" in text and "Δήμητρα Αλεξίου" in text and "S2026-007" in text
+    assert "GRK-101 — Νεοελληνική Γλώσσα" in text
+    # 18/20 → 90 % (Εργασία 40), 17/20 → 85 % (Τελική 60): 87 % → 17.4 / 20, B+, Λίαν Καλώς.
+    assert "Final grade: 17.4 / 20" in text and "Letter: B+" in text and "Λίαν Καλώς" in text
+    assert "Provisional" in text  # Physics has only its Lab graded
+    assert "Old course" not in text  # another semester
+    assert "Absent" in text and "Excused" in text
+
+
+def test_the_report_card_is_in_greek_for_a_greek_reader(graded_student, viewer):
+    client = signed_in(viewer)
+    response = client.get(f"/transfer/report-cards/{graded_student.pk}/?semester=2026 Fall",
+                          HTTP_ACCEPT_LANGUAGE="el")
+    text = pdf_text(response)
+    assert "Έλεγχος προόδου" in text  # "Report card"
+    assert "17.4 / 20" in text and "Λίαν Καλώς" in text
+
+
+def test_the_report_card_defaults_to_the_latest_semester(graded_student, admin_user):
+    response = signed_in(admin_user).get(f"/transfer/report-cards/{graded_student.pk}/")
+    assert 'filename="report-card-S2026-007-2026-Fall.pdf"' in response["Content-Disposition"]
+
+
+def test_the_report_card_of_a_semester_without_courses_is_404_with_a_reason(graded_student, admin_user):
+    response = signed_in(admin_user).get(f"/transfer/report-cards/{graded_student.pk}/?semester=2024 Spring")
+    assert response.status_code == 404
+    assert "has no courses in the semester" in response.content.decode()
+
+
+def test_the_report_card_of_a_deleted_student_is_404(graded_student, admin_user):
+    graded_student.soft_delete()
+    assert signed_in(admin_user).get(f"/transfer/report-cards/{graded_student.pk}/").status_code == 404
