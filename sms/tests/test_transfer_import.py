@@ -331,3 +331,20 @@ def test_checking_60_unchanged_enrollments_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         result = preview("enrollments", table, admin_user)
     assert result.counts["unchanged"] == 60
+
+
+def test_a_grade_name_shared_by_two_grades_is_refused_rather_than_guessed(school, admin_user):
+    greek, course = school["greek"], school["course"]
+    grade_record(student=greek, course=course, assignment_name="Έκθεση 1", category="Εργασία",
+                 grade=Decimal(12))
+    table = table_of(GRADE_HEADERS, [["S2026-001", "GRK-101", "Έκθεση 1", "Εργασία", "19", "20"]])
+    row = preview("grades", table, admin_user).rows[0]
+    assert row.action == importer.ERROR
+    assert row.messages[0].startswith("assignment_name: 2 grades of this student in this course are called")
+
+
+def test_rows_for_a_deleted_student_or_course_are_refused(school, admin_user):
+    student_services.student_delete(student=school["plain"])
+    table = table_of(GRADE_HEADERS, [["S2026-002", "GRK-101", "Quiz", "Εργασία", "10", "20"]])
+    assert preview("grades", table, admin_user).rows[0].messages == [
+        "student_id: No student has the student ID S2026-002."]
