@@ -1,0 +1,45 @@
+"""List filters for grades and daily performance (web list pages and the API).
+
+Date ranges are inclusive: `date_from=2026-09-01&date_to=2026-09-30`.
+"""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course
+from grades.models import DailyPerformance, Grade
+from students.models import Student
+
+
+class GradeFilter(django_filters.FilterSet):
+    student = django_filters.ModelChoiceFilter(queryset=Student.objects.all(), label=_("Student"))
+    course = django_filters.ModelChoiceFilter(queryset=Course.objects.all(), label=_("Course"))
+    category = django_filters.CharFilter(lookup_expr="iexact", label=_("Category"))
+    date_from = django_filters.DateFilter(
+        field_name="date_assigned", lookup_expr="gte", label=_("Assigned from")
+    )
+    date_to = django_filters.DateFilter(field_name="date_assigned", lookup_expr="lte", label=_("Assigned to"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("date_assigned", "date_assigned"), ("grade", "grade"), ("category", "category"),
+                ("assignment_name", "assignment_name"), ("created_at", "created_at")),
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Grade
+        fields = ["student", "course", "category", "date_from", "date_to"]
+
+
+class DailyPerformanceFilter(django_filters.FilterSet):
+    student = django_filters.ModelChoiceFilter(queryset=Student.objects.all(), label=_("Student"))
+    course = django_filters.ModelChoiceFilter(queryset=Course.objects.all(), label=_("Course"))
+    category = django_filters.CharFilter(lookup_expr="iexact", label=_("Category"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("date", "date"), ("score", "score"), ("category", "category")), label=_("Order by"),
+    )
+
+    class Meta:
+        model = DailyPerformance
+        fields = ["student", "course", "category", "date_from", "date_to"]
