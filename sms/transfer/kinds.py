@@ -92,7 +92,7 @@ class StudentKind(Kind):
     label = gettext_lazy("students")
     model = Student
     key = ("student_id",)
-    filterset = "students.filters.StudentFilterSet"
+    filterset = "students.filters.StudentFilter"
     columns = (
         Column("student_id", Text(upper), required=True),
         Column("first_name", Text(), required=True),
@@ -129,6 +129,7 @@ class CourseKind(Kind):
     label = gettext_lazy("courses")
     model = Course
     key = ("course_code",)
+    filterset = "courses.filters.CourseFilter"
     columns = (
         Column("course_code", Text(upper), required=True),
         Column("course_name", Text(), required=True),
@@ -214,6 +215,7 @@ class EnrollmentKind(CourseRecordKind):
     label = gettext_lazy("enrollments")
     model = Enrollment
     key = ("student_id", "course_code")
+    filterset = "courses.filters.EnrollmentFilter"
     columns = (
         Column("student_id", Text(upper), required=True, field="student", source="student.student_id"),
         Column("course_code", Text(upper), required=True, field="course", source="course.course_code"),
@@ -248,7 +250,7 @@ class GradeKind(CourseRecordKind):
     label = gettext_lazy("grades")
     model = Grade
     key = ("student_id", "course_code", "assignment_name")
-    filterset = "grades.filters.GradeFilterSet"
+    filterset = "grades.filters.GradeFilter"
     columns = (
         Column("student_id", Text(upper), required=True, field="student", source="student.student_id"),
         Column("course_code", Text(upper), required=True, field="course", source="course.course_code"),
@@ -305,7 +307,7 @@ class AttendanceKind(Kind):
     label = gettext_lazy("attendance")
     model = Attendance
     importable = False
-    filterset = "attendance.filters.AttendanceFilterSet"
+    filterset = "attendance.filters.AttendanceFilter"
     columns = (
         Column("student_id", Text(), source="student.student_id"),
         Column("course_code", Text(), source="course.course_code"),
