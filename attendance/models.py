@@ -77,7 +77,7 @@ class Attendance(SoftDeleteModel):
 
     def clean(self):
         if self.date and self.date > timezone.localdate():
-            raise ValidationError(
-                {"date": _("Attendance cannot be taken for a future date.")}, code="future_date"
-            )
+            raise ValidationError({"date": ValidationError(
+                _("Attendance cannot be taken for a future date."), code="future_date"
+            )})
         require_enrollment(self)

@@ -28,10 +28,10 @@ def require_enrollment(record):
     if not (record.student_id and record.course_id):
         return
     if not Enrollment.objects.filter(student_id=record.student_id, course_id=record.course_id).exists():
-        raise ValidationError(
-            {"student": _("This student is not enrolled in this course. Enrol the student first.")},
-            code="not_enrolled",
-        )
+        # The code sits on the field's error: a dict's own `code` argument is dropped by Django.
+        raise ValidationError({"student": ValidationError(
+            _("This student is not enrolled in this course. Enrol the student first."), code="not_enrolled",
+        )})
 
 
 def require_rule_category(record):
@@ -39,11 +39,10 @@ def require_rule_category(record):
     rules = record.course.evaluation_rules if record.course_id else None
     if rules and not evaluation.find_rule(rules, record.category):
         allowed = ", ".join(rule["category"] for rule in rules)
-        raise ValidationError(
-            {"category": _("“%(category)s” is not a category of this course. Use one of: %(allowed)s.")
-             % {"category": record.category, "allowed": allowed}},
-            code="unknown_category",
-        )
+        raise ValidationError({"category": ValidationError(
+            _("“%(category)s” is not a category of this course. Use one of: %(allowed)s.")
+            % {"category": record.category, "allowed": allowed}, code="unknown_category",
+        )})
 
 
 class Grade(SoftDeleteModel):

@@ -45,7 +45,9 @@ def soft_delete(instance, *, reason=None):
 
 def restore(instance, *, reason=None):
     if not instance.is_deleted:
-        raise ValidationError(_("This record is not deleted, so there is nothing to restore."))
+        raise ValidationError(
+            _("This record is not deleted, so there is nothing to restore."), code="not_deleted"
+        )
     instance._change_reason = reason
     instance.restore()
     return instance
