@@ -1,7 +1,31 @@
-"""Everything under /api/v1/ (owned by the REST API, sms/api/)."""
+"""Everything under /api/v1/ (owned by the REST API, sms/api/).
+
+To add endpoints: `router.register("prefix", ViewSet, basename="name")` for viewsets, or a
+`path(...)` in urlpatterns for sms.api.views.BaseAPIView endpoints. One line per feature.
+"""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from attendance.api import AttendanceViewSet
+from courses.api import CourseViewSet, EnrollmentViewSet
+from grades.api import DailyPerformanceViewSet, GradeViewSet
+from sms.api.auth import TokenView
+from students.api import StudentViewSet
+
+router = SimpleRouter()
+router.register("students", StudentViewSet, basename="api-student")
+router.register("courses", CourseViewSet, basename="api-course")
+router.register("enrollments", EnrollmentViewSet, basename="api-enrollment")
+router.register("grades", GradeViewSet, basename="api-grade")
+router.register("attendance", AttendanceViewSet, basename="api-attendance")
+router.register("daily-performance", DailyPerformanceViewSet, basename="api-daily-performance")
 
 urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
     path("", include("sms.transfer.api_urls")),  # imports/<kind>/, exports/<kind>.<fmt>, report-cards/<pk>/
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "sms",
     "students",
@@ -146,18 +147,45 @@ SMS_BACKUP_KEY_FILE = Path(
 )
 
 REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 (WWW-Authenticate: Token), not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["sms.api.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "sms.api.renderers.EnvelopeJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "sms.api.exceptions.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "sms.api.pagination.EnvelopePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["sms.api.ratelimit.TieredRateLimit"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
+# Requests per client (user, or IP when anonymous) and tier, counted in the default cache.
+SMS_API_RATE_LIMITS = {"read": "600/m", "write": "120/m", "auth": "10/m"}
+# A cache that cannot count lets requests through (see sms/api/ratelimit.py for why).
+RATELIMIT_FAIL_OPEN = True
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "SMS — Student Management System API",
+    "DESCRIPTION": (
+        "Every JSON response is an envelope: {success, data, error, meta}. `data` holds the payload "
+        "(lists: {items, total, page, page_size, pages}); `error` is null or {code, message, details, "
+        "path}; `meta` has request_id (also the X-Request-ID header), timestamp (UTC) and version. "
+        "Authenticate with `Authorization: Token <key>` from POST /api/v1/auth/token/."
+    ),
     "VERSION": VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files, no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sms.api.schema.wrap_in_envelope",
+    ],
 }
 
 LOGGING = {

@@ -1,0 +1,78 @@
+"""OpenAPI: every JSON response is described inside the envelope (a drf-spectacular hook)."""
+
+ERROR_STATUSES = {
+    "400": "Validation error (VALIDATION_ERROR or a domain code such as DUPLICATE_EMAIL).",
+    "401": "No or invalid credentials.",
+    "403": "The role does not allow this.",
+    "404": "Not found (also for unknown URLs).",
+    "429": "Rate limited (RATE_LIMITED); see the Retry-After header.",
+    "500": "INTERNAL_SERVER_ERROR; quote meta.request_id.",
+}
+
+META = {
+    "type": "object",
+    "required": ["request_id", "timestamp", "version"],
+    "properties": {
+        "request_id": {"type": "string", "description": "Also in the X-Request-ID header; send your own "
+                       "X-Request-ID (1–128 of A-Z a-z 0-9 . _ : -) to correlate."},
+        "timestamp": {"type": "string", "format": "date-time", "description": "ISO 8601, UTC."},
+        "version": {"type": "string", "description": "SMS version (the VERSION file)."},
+    },
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["code", "message", "details", "path"],
+    "properties": {
+        "code": {"type": "string", "example": "VALIDATION_ERROR",
+                 "description": "HTTP_<status>, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_SERVER_ERROR, "
+                                "NOT_AUTHENTICATED or a domain code: DUPLICATE_EMAIL, DUPLICATE_STUDENT_ID, "
+                                "DUPLICATE_COURSE_CODE, ENROLLMENT_EXISTS, ATTENDANCE_EXISTS, NOT_ENROLLED, "
+                                "UNKNOWN_CATEGORY, FUTURE_DATE, RECORD_DELETED, INVALID_CREDENTIALS."},
+        "message": {"type": "string", "description": "For people; in the Accept-Language language (en, el)."},
+        "details": {"type": "object", "nullable": True, "additionalProperties": True,
+                    "description": "field → messages; bulk writes: {rows: {index: {field: messages}}}."},
+        "path": {"type": "string", "example": "/api/v1/students/"},
+    },
+}
+
+
+def envelope(data_schema, success):
+    return {
+        "type": "object",
+        "required": ["success", "data", "error", "meta"],
+        "properties": {
+            "success": {"type": "boolean", "enum": [success]},
+            "data": data_schema if data_schema else {"nullable": True, "example": None},
+            "error": {"allOf": [{"$ref": "#/components/schemas/EnvelopeError"}], "nullable": not success}
+            if not success else {"nullable": True, "example": None},
+            "meta": {"$ref": "#/components/schemas/EnvelopeMeta"},
+        },
+    }
+
+
+def wrap_in_envelope(result, generator, request, public):
+    """POSTPROCESSING_HOOK: wrap each JSON response; add the error responses every call may get."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["EnvelopeMeta"] = META
+    schemas["EnvelopeError"] = ERROR
+    schemas["ErrorEnvelope"] = envelope(None, False)
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                _wrap_operation(operation, public_path=path.endswith("/token/"))
+    return result
+
+
+def _wrap_operation(operation, public_path):
+    for code, response in operation["responses"].items():
+        content = response.get("content", {}).get("application/json")
+        if content is not None:
+            content["schema"] = envelope(content.get("schema"), success=str(code).startswith("2"))
+    for code, description in ERROR_STATUSES.items():
+        if public_path and code in ("401", "403"):
+            continue
+        operation["responses"].setdefault(code, {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+        })

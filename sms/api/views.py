@@ -1,0 +1,93 @@
+"""The base classes of every API endpoint; see the package docstring (sms/api/__init__.py)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sms.api.pagination import EnvelopePagination
+from sms.api.permissions import IsAdminRole, RolePermission
+from sms.api.ratelimit import TieredRateLimit
+from sms.api.renderers import EnvelopeJSONRenderer
+
+
+class APISettings:
+    """What every endpoint shares. Token first, so a request without credentials gets a 401."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [RolePermission]
+    renderer_classes = [EnvelopeJSONRenderer, BrowsableAPIRenderer]
+    throttle_classes = [TieredRateLimit]
+    pagination_class = EnvelopePagination
+    filter_backends = [DjangoFilterBackend]
+    rate_limit_tier = None  # "read" | "write" | "auth"; None: by HTTP method
+
+
+class BaseAPIView(APISettings, APIView):
+    """A non-model endpoint: define get()/post() returning Response(payload)."""
+
+
+class BaseViewSet(APISettings, viewsets.GenericViewSet):
+    """A viewset: add DRF mixins (ListModelMixin, ...) or @action methods."""
+
+
+class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """CRUD through the app's services, soft delete and admin restore.
+
+    Subclasses set queryset, serializer_class, filterset_class and implement:
+    create_object(data), update_object(obj, data), delete_object(obj), restore_object(obj)
+    (each calling a service), can_create(user, data) and can_change(user, obj) for object-level
+    access. Serializers validate shape only; the services own every business rule.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def can_create(self, user, data):
+        return True
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.require(self.can_create(request.user, serializer.validated_data))
+        serializer.instance = self.create_object(serializer.validated_data)
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        serializer.instance = self.update_object(instance, serializer.validated_data)
+        return Response(serializer.data)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        self.delete_object(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, summary="Restore a soft-deleted record (administrators).")
+    @action(detail=True, methods=["post"], permission_classes=[IsAdminRole])
+    def restore(self, request, pk=None):
+        instance = self.get_restore_target(pk)
+        restored = self.restore_object(instance)
+        return Response(self.get_serializer(restored).data)
+
+    def get_restore_target(self, pk):
+        """Only deleted rows can be restored; a live or unknown id is a 404."""
+        model = self.get_queryset().model
+        instance = get_object_or_404(model.all_objects.filter(deleted_at__isnull=False), pk=pk)
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+    @staticmethod
+    def require(allowed):
+        if not allowed:
+            raise PermissionDenied(_("Your role does not allow changing records of this course."))
