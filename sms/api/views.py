@@ -1,5 +1,7 @@
 """The base classes of every API endpoint; see the package docstring (sms/api/__init__.py)."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from sms.api.pagination import EnvelopePagination
 from sms.api.permissions import IsAdminRole, RolePermission
 from sms.api.ratelimit import TieredRateLimit
 from sms.api.renderers import EnvelopeJSONRenderer
+
+logger = logging.getLogger("sms.api")
 
 
 class APISettings:
@@ -57,6 +61,7 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
         serializer.is_valid(raise_exception=True)
         self.require(self.can_create(request.user, serializer.validated_data))
         serializer.instance = self.create_object(serializer.validated_data)
+        self.log("created", serializer.instance)
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -64,13 +69,16 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         serializer.instance = self.update_object(instance, serializer.validated_data)
+        self.log("updated", instance)
         return Response(serializer.data)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
-        self.delete_object(self.get_object())
+        instance = self.get_object()
+        self.delete_object(instance)
+        self.log("deleted", instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, summary="Restore a soft-deleted record (administrators).")
@@ -78,6 +86,7 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
     def restore(self, request, pk=None):
         instance = self.get_restore_target(pk)
         restored = self.restore_object(instance)
+        self.log("restored", restored)
         return Response(self.get_serializer(restored).data)
 
     def get_restore_target(self, pk):
@@ -86,6 +95,10 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
         instance = get_object_or_404(model.all_objects.filter(deleted_at__isnull=False), pk=pk)
         self.check_object_permissions(self.request, instance)
         return instance
+
+    def log(self, what, instance):
+        # The log filter adds the request id, so a client's X-Request-ID finds this line.
+        logger.info("%s %s %s by %s", instance._meta.model_name, instance.pk, what, self.request.user)
 
     @staticmethod
     def require(allowed):

@@ -1,0 +1,138 @@
+"""Every /api/ response has the envelope: success, each error status, unknown URLs and crashes."""
+
+import logging
+from unittest import mock
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from conftest import make_student
+from sms import __version__
+from sms.api.testing import data_of, envelope_of, error_of, token_client
+from sms.logging import RequestContextFilter
+from students.api import StudentViewSet
+from students.models import Student
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_success_carries_data_and_meta(viewer, student):
+    body = envelope_of(token_client(viewer).get(f"/api/v1/students/{student.pk}/"), 200)
+    assert body["data"]["student_id"] == student.student_id
+    assert body["meta"]["version"] == __version__
+
+
+def test_a_create_answers_201_in_the_envelope(teacher):
+    data = data_of(token_client(teacher).post("/api/v1/students/", {
+        "student_id": "s-1", "first_name": "Ελένη", "last_name": "Οικονόμου", "email": "E@X.GR",
+    }, format="json"), 201)
+    assert (data["student_id"], data["email"]) == ("S-1", "e@x.gr")
+
+
+def test_a_delete_answers_204_with_an_empty_body(teacher, student):
+    response = token_client(teacher).delete(f"/api/v1/students/{student.pk}/")
+    assert response.status_code == 204
+    assert response.content == b""
+    assert response["X-Request-ID"]
+
+
+def test_a_validation_error_lists_messages_per_field(teacher):
+    error = error_of(token_client(teacher).post("/api/v1/students/", {"student_id": "S1"}, format="json"), 400)
+    assert error["code"] == "VALIDATION_ERROR"
+    assert set(error["details"]) == {"first_name", "last_name", "email"}
+    assert error["path"] == "/api/v1/students/"
+
+
+def test_a_request_without_credentials_gets_401():
+    response = APIClient().get("/api/v1/students/")
+    assert error_of(response, 401)["code"] == "NOT_AUTHENTICATED"
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_bad_token_gets_401():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token nope")
+    assert error_of(client.get("/api/v1/students/"), 401)["code"] == "AUTHENTICATION_FAILED"
+
+
+def test_a_forbidden_write_gets_403(viewer):
+    error = error_of(token_client(viewer).post("/api/v1/students/", {}, format="json"), 403)
+    assert error["code"] == "HTTP_403"
+
+
+def test_a_missing_record_gets_404(viewer):
+    assert error_of(token_client(viewer).get("/api/v1/students/999999/"), 404)["code"] == "HTTP_404"
+
+
+def test_an_unknown_url_gets_the_404_envelope(viewer):
+    error = error_of(token_client(viewer).get("/api/v1/no-such-thing/"), 404)
+    assert error == {"code": "HTTP_404", "message": "The requested resource was not found.", "details": None,
+                     "path": "/api/v1/no-such-thing/"}
+
+
+def test_an_unknown_url_without_credentials_also_gets_the_envelope():
+    assert error_of(Client().get("/api/nothing/"), 404)["code"] == "HTTP_404"
+
+
+def test_a_wrong_method_gets_405(teacher):
+    assert error_of(token_client(teacher).delete("/api/v1/students/"), 405)["code"] == "HTTP_405"
+
+
+def test_a_crash_gets_the_500_envelope_without_internals(viewer):
+    client = token_client(viewer, raise_request_exception=False)
+    boom = RuntimeError("SELECT password FROM auth_user; secret-key-123")
+    with mock.patch.object(StudentViewSet, "list", side_effect=boom):
+        response = client.get("/api/v1/students/")
+    error = error_of(response, 500)
+    assert error["code"] == "INTERNAL_SERVER_ERROR"
+    assert b"secret-key-123" not in response.content and b"Traceback" not in response.content
+
+
+def test_a_csrf_failure_with_a_session_gets_the_403_envelope(viewer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(viewer)
+    assert error_of(client.post("/api/v1/students/", {}), 403)["code"] == "HTTP_403"
+
+
+def test_messages_follow_accept_language(viewer):
+    response = token_client(viewer).get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="el")
+    assert error_of(response, 404)["message"] == "Ο πόρος που ζητήσατε δεν βρέθηκε."
+
+
+def test_domain_messages_follow_accept_language(teacher, student):
+    response = token_client(teacher).post("/api/v1/students/", {
+        "student_id": "S-NEW", "first_name": "A", "last_name": "B", "email": student.email,
+    }, format="json", HTTP_ACCEPT_LANGUAGE="el")
+    error = error_of(response, 400)
+    assert error["code"] == "DUPLICATE_EMAIL"
+    assert "email" in error["details"] and "Another" not in error["message"]
+
+
+def test_the_client_request_id_reaches_header_meta_log_and_history(teacher, caplog):
+    caplog.handler.addFilter(RequestContextFilter())
+    with caplog.at_level(logging.INFO, logger="sms.api"):
+        response = token_client(teacher).post("/api/v1/students/", {
+            "student_id": "S-77", "first_name": "Nikos", "last_name": "Pappas", "email": "n@x.gr",
+        }, format="json", HTTP_X_REQUEST_ID="trace-42.a")
+    assert response["X-Request-ID"] == "trace-42.a"
+    assert envelope_of(response, 201)["meta"]["request_id"] == "trace-42.a"
+    assert any(r.request_id == "trace-42.a" and r.name == "sms.api" for r in caplog.records)
+    history = Student.history.get(student_id="S-77")
+    assert (history.history_request_id, history.history_username, history.history_source) == (
+        "trace-42.a", teacher.username, "api")
+
+
+def test_an_unsafe_request_id_is_replaced(viewer):
+    response = token_client(viewer).get("/api/v1/students/", HTTP_X_REQUEST_ID="bad id\r\nx")
+    assert envelope_of(response, 200)["meta"]["request_id"] != "bad id\r\nx"
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_the_browsable_api_shows_the_envelope_too(viewer):
+    client = Client()
+    client.force_login(viewer)
+    make_student()
+    response = client.get("/api/v1/students/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"&quot;success&quot;: true" in response.content
