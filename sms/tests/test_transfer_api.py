@@ -25,9 +25,15 @@ def client_for(user):
 
 
 def payload(response):
-    """The import result, whether or not the API wraps it in the {success, data, error} envelope."""
     body = response.json()
-    return body.get("data", body) if isinstance(body, dict) and "success" in body else body
+    assert body["success"] is True and body["error"] is None
+    return body["data"]
+
+
+def error_of(response):
+    body = response.json()
+    assert body["success"] is False
+    return body["error"]
 
 
 def post_import(client, rows, dry_run=None, kind="students", headers=HEADERS, name="students.csv"):
@@ -61,7 +67,10 @@ def test_a_confirm_with_a_bad_row_writes_nothing_and_returns_400_with_row_result
     response = post_import(client_for(admin_user), rows, dry_run="false")
     assert response.status_code == 400
     body = response.json()
-    assert "Enter a valid email address." in str(body)
+    assert body["error"]["code"] == "IMPORT_ROWS_INVALID"
+    assert body["error"]["message"].startswith("Nothing was imported")
+    assert body["data"]["rows"][1]["errors"] == {"email": ["Enter a valid email address."]}
+    assert body["data"]["applied"] is False
     assert not Student.objects.exists()
 
 
@@ -76,18 +85,20 @@ def test_a_bad_file_is_a_400_naming_the_problem(admin_user):
     data = {"file": SimpleUploadedFile("students.csv", b"\x89PNG\r\n\x1a\n\x00\x00")}
     response = client_for(admin_user).post("/api/v1/imports/students/", data, format="multipart")
     assert response.status_code == 400
-    assert "PNG" in str(response.json())
+    error = error_of(response)
+    assert error["code"] == "VALIDATION_ERROR" and "PNG" in error["message"]
 
 
 def test_a_missing_file_is_a_400(admin_user):
     response = client_for(admin_user).post("/api/v1/imports/students/", {}, format="multipart")
     assert response.status_code == 400
+    assert "file" in error_of(response)["details"]
 
 
 def test_missing_columns_are_named_in_the_400(admin_user):
     response = post_import(client_for(admin_user), [["S1"]], headers=["student_id"])
     assert response.status_code == 400
-    assert "first_name, last_name, email" in str(response.json())
+    assert "first_name, last_name, email are missing" in error_of(response)["message"]
 
 
 def test_a_viewer_may_not_import(viewer):
@@ -98,6 +109,7 @@ def test_a_teacher_may_not_import_courses(teacher):
     response = post_import(client_for(teacher), [["C1", "X", "2026 Fall"]], kind="courses",
                            headers=["course_code", "course_name", "semester"])
     assert response.status_code == 403
+    assert error_of(response)["message"] == "Your role does not allow importing courses."
 
 
 def test_unknown_kinds_are_404(admin_user):
@@ -132,4 +144,4 @@ def test_a_report_card_comes_back_as_a_pdf(admin_user):
 def test_a_report_card_for_a_semester_without_courses_is_a_400(admin_user, student):
     response = client_for(admin_user).get(f"/api/v1/report-cards/{student.pk}/?semester=2026 Fall")
     assert response.status_code == 400
-    assert "not enrolled in any course" in str(response.json()) or "no courses" in str(response.json())
+    assert error_of(response)["message"].endswith("has no courses in the semester “2026 Fall”.")

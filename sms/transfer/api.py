@@ -1,11 +1,10 @@
 """API: POST /api/v1/imports/<kind>/ (preview by default, dry_run=false to write), file exports
-and report cards.
+and report cards, on the shared base (envelope, role permissions, rate limits).
 
 The import answers with every row's result, so a client can show the same preview as the web
 page; confirming re-sends the file with dry_run=false (nothing is kept between the two calls).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -15,9 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from sms import roles
+from sms.api.views import BaseAPIView
 from sms.transfer import audit, exporter, importer, kinds, reportcard, writers
 from sms.transfer.forms import read_upload
 from sms.transfer.views import file_response
@@ -29,11 +27,6 @@ class ImportRequest(serializers.Serializer):
         help_text="CSV (UTF-8) or XLSX, at most 10 MB; the first row names the columns.")
     dry_run = serializers.BooleanField(
         default=True, help_text="true (default): check and preview only; false: write all rows or none.")
-
-
-def bad_request(error, field="file"):
-    """A Django ValidationError as DRF's, so the envelope carries its messages and code."""
-    return exceptions.ValidationError({field: error.messages}, code=getattr(error, "code", None) or "invalid")
 
 
 def row_result(row):
@@ -65,11 +58,6 @@ def result_data(result, dry_run):
     }
 
 
-def _require_reader(user):
-    if not roles.can_read(user):
-        raise PermissionDenied
-
-
 class RowResult(serializers.Serializer):
     row = serializers.IntegerField(help_text="Spreadsheet row number; the header is row 1.")
     action = serializers.ChoiceField(choices=importer.ACTIONS)
@@ -94,7 +82,7 @@ FILE_RESPONSE = {
 }
 
 
-class ImportView(APIView):
+class ImportView(BaseAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -107,54 +95,52 @@ class ImportView(APIView):
         if kind is None:
             raise Http404
         if not kind.can_import(request.user):
-            raise PermissionDenied(_("Your role does not allow importing %(kind)s.") % {"kind": kind.label})
+            # DRF's own exception keeps the message (Django's PermissionDenied becomes a generic 403).
+            raise exceptions.PermissionDenied(
+                _("Your role does not allow importing %(kind)s.") % {"kind": kind.label})
         params = ImportRequest(data=request.data)
         params.is_valid(raise_exception=True)
         upload, dry_run = params.validated_data["file"], params.validated_data["dry_run"]
-        try:
-            table, _data = read_upload(upload)
-            if dry_run:
-                result = importer.preview(kind, table, request.user)
-            else:
-                result = importer.apply(kind, table, request.user, upload.name)
-        except ValidationError as error:
-            raise bad_request(error) from error
+        table, _data = read_upload(upload)  # a bad file raises ValidationError: a 400 naming the problem
+        if dry_run:
+            result = importer.preview(kind, table, request.user)
+        else:
+            result = importer.apply(kind, table, request.user, upload.name)
         data = result_data(result, dry_run)
-        if not dry_run and not result.applied:
-            return Response(data, status=status.HTTP_400_BAD_REQUEST)
-        return Response(data)
+        if dry_run or result.applied:
+            return Response(data)
+        response = Response(status=status.HTTP_400_BAD_REQUEST)
+        # The envelope's error says why; its data keeps every row's result, as the preview does.
+        response.envelope_error = {
+            "code": "IMPORT_ROWS_INVALID", "data": data, "details": {"counts": result.counts},
+            "message": _(
+                "Nothing was imported: some rows have errors. Fix them in the file and upload it again."),
+        }
+        return response
 
 
-class ExportView(APIView):
+class ExportView(BaseAPIView):
     @extend_schema(responses=FILE_RESPONSE, operation_id="exports_retrieve",
                    summary="Export, filtered with the list filters, as CSV or XLSX.")
     def get(self, request, kind, fmt):
         kind = kinds.get(kind)
         if kind is None or fmt not in exporter.FORMATS:
             raise Http404
-        _require_reader(request.user)
-        try:
-            queryset = exporter.filtered(kind, request.query_params, request)
-        except ValidationError as error:
-            raise bad_request(error, "filters") from error
+        queryset = exporter.filtered(kind, request.query_params, request)
         filters = {key: value for key, value in request.query_params.items() if value}
         data, _count = exporter.export(kind, queryset, fmt, filters)
         return file_response(data, fmt, exporter.filename(kind, fmt))
 
 
-class ReportCardView(APIView):
+class ReportCardView(BaseAPIView):
     @extend_schema(
         parameters=[OpenApiParameter("semester", str, description='e.g. "2026 Fall"; default: the latest.')],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
         summary="The student's report card for a semester, in the request's language.",
     )
     def get(self, request, pk):
-        _require_reader(request.user)
         student = get_object_or_404(Student, pk=pk)
-        try:
-            semester = reportcard.pick_semester(student, request.query_params.get("semester", ""))
-        except ValidationError as error:
-            raise bad_request(error, "semester") from error
+        semester = reportcard.pick_semester(student, request.query_params.get("semester", ""))
         pdf = reportcard.render(student, semester, get_language())
         audit.record_report_card(student, semester)
         return file_response(pdf, "pdf", reportcard.filename(student, semester))
