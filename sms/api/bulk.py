@@ -9,6 +9,12 @@ from rest_framework.response import Response
 MAX_BULK_ROWS = 1000
 
 
+def row_errors(errors):
+    """{"index": {field: messages}} for the failing rows; DRF gives a list or an {index: ...} dict."""
+    pairs = errors.items() if isinstance(errors, dict) else enumerate(errors)
+    return {str(index): row for index, row in pairs if row}
+
+
 class BulkCreateMixin:
     """Needs create_objects(rows) calling the app's *_bulk service (which raises RowErrors)."""
 
@@ -18,9 +24,7 @@ class BulkCreateMixin:
         rows = self.bulk_rows(request.data)
         serializer = self.get_serializer(data=rows, many=True)
         if not serializer.is_valid():
-            raise exceptions.ValidationError({
-                "rows": {str(index): errors for index, errors in enumerate(serializer.errors) if errors}
-            })
+            raise exceptions.ValidationError({"rows": row_errors(serializer.errors)})
         for data in serializer.validated_data:
             self.require(self.can_create(request.user, data))
         created = self.create_objects(serializer.validated_data)
