@@ -23,4 +23,4 @@ class AttendanceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Attendance
-        fields = ["student", "course", "status", "date_from", "date_to", "period_number"]
+        fields = ("student", "course", "status", "date_from", "date_to", "period_number")

@@ -35,7 +35,7 @@ class EnrollmentViewSet(BaseModelViewSet):
     queryset = Enrollment.objects.live()
     serializer_class = EnrollmentSerializer
     filterset_class = EnrollmentFilter
-    http_method_names = ["get", "post", "delete", "head", "options"]
+    http_method_names = ("get", "post", "delete", "head", "options")
 
     def can_create(self, user, data):
         return access.can_manage_course_records(user, data["course"])

@@ -22,7 +22,7 @@ class CourseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Course
-        fields = ["search", "semester", "teacher"]
+        fields = ("search", "semester", "teacher")
 
     def filter_search(self, queryset, name, value):
         for word in value.split():
@@ -43,4 +43,4 @@ class EnrollmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enrollment
-        fields = ["student", "course"]
+        fields = ("student", "course")

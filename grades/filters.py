@@ -27,7 +27,7 @@ class GradeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Grade
-        fields = ["student", "course", "category", "date_from", "date_to"]
+        fields = ("student", "course", "category", "date_from", "date_to")
 
 
 class DailyPerformanceFilter(django_filters.FilterSet):
@@ -42,4 +42,4 @@ class DailyPerformanceFilter(django_filters.FilterSet):
 
     class Meta:
         model = DailyPerformance
-        fields = ["student", "course", "category", "date_from", "date_to"]
+        fields = ("student", "course", "category", "date_from", "date_to")

@@ -34,7 +34,7 @@ class StudentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Student
-        fields = ["search", "study_year", "is_active", "class_division", "course"]
+        fields = ("search", "study_year", "is_active", "class_division", "course")
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

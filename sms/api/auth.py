@@ -14,8 +14,8 @@ from sms.api.views import BaseAPIView
 class TokenView(BaseAPIView):
     """Exchange a username and password for the user's API token (the same token each time)."""
 
-    authentication_classes = []  # credentials are in the body; no CSRF, no session
-    permission_classes = [AllowAny]
+    authentication_classes = ()  # credentials are in the body; no CSRF, no session
+    permission_classes = (AllowAny,)
     rate_limit_tier = "auth"
     serializer_class = AuthTokenSerializer
 

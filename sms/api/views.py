@@ -25,12 +25,12 @@ logger = logging.getLogger("sms.api")
 class APISettings:
     """What every endpoint shares. Token first, so a request without credentials gets a 401."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [RolePermission]
-    renderer_classes = [EnvelopeJSONRenderer, BrowsableAPIRenderer]
-    throttle_classes = [TieredRateLimit]
+    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    permission_classes = (RolePermission,)
+    renderer_classes = (EnvelopeJSONRenderer, BrowsableAPIRenderer)
+    throttle_classes = (TieredRateLimit,)
     pagination_class = EnvelopePagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = (DjangoFilterBackend,)
     rate_limit_tier = None  # "read" | "write" | "auth"; None: by HTTP method
 
 
@@ -51,7 +51,7 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
     access. Serializers validate shape only; the services own every business rule.
     """
 
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
 
     def can_create(self, user, data):
         return True

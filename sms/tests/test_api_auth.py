@@ -24,7 +24,7 @@ def test_it_gives_a_token_for_a_username_and_password(teacher):
 
 
 def test_it_gives_the_same_token_each_time(teacher):
-    post = lambda: APIClient().post(  # noqa: E731
+    post = lambda: APIClient().post(
         "/api/v1/auth/token/", {"username": "teacher_user", "password": "pass-1234"}, format="json")
     assert data_of(post())["token"] == data_of(post())["token"]
 
