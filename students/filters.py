@@ -6,9 +6,16 @@ works in any view; the API plugs the same class into DjangoFilterBackend.
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from courses.models import Course
 from students.models import Student
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CourseIdFilter(django_filters.ModelChoiceFilter):
+    """A course id; documented as an integer in the OpenAPI schema."""
 
 
 class StudentFilter(django_filters.FilterSet):
@@ -19,7 +26,7 @@ class StudentFilter(django_filters.FilterSet):
     study_year = django_filters.NumberFilter(label=_("Study year"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
     class_division = django_filters.CharFilter(lookup_expr="iexact", label=_("Class division"))
-    course = django_filters.ModelChoiceFilter(
+    course = CourseIdFilter(
         queryset=Course.objects.all(), method="filter_course", label=_("Course"),
         help_text=_("Students enrolled in this course (id)."),
     )

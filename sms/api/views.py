@@ -56,6 +56,14 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
     def can_create(self, user, data):
         return True
 
+    def filter_queryset(self, queryset):
+        # ?ordering=study_year alone leaves ties in any order, so pages could repeat or skip rows.
+        queryset = super().filter_queryset(queryset)
+        ordering = tuple(queryset.query.order_by)
+        if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
+            queryset = queryset.order_by(*ordering, "pk")
+        return queryset
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -44,6 +44,12 @@ def test_a_validation_error_lists_messages_per_field(teacher):
     assert error["path"] == "/api/v1/students/"
 
 
+def test_malformed_json_gets_400(teacher):
+    response = token_client(teacher).post("/api/v1/students/", "{not json", content_type="application/json")
+    error = error_of(response, 400)
+    assert error["code"] == "HTTP_400" and "JSON" in error["message"]
+
+
 def test_a_request_without_credentials_gets_401():
     response = APIClient().get("/api/v1/students/")
     assert error_of(response, 401)["code"] == "NOT_AUTHENTICATED"

@@ -120,6 +120,14 @@ def test_ordering_by_student_id_descending(viewer):
     assert [item["student_id"] for item in data["items"]] == ["S-C", "S-B", "S-A"]
 
 
+def test_pages_ordered_by_a_shared_value_neither_repeat_nor_skip_rows(viewer):
+    ids = {make_student(study_year=2).pk for _ in range(9)}
+    client = token_client(viewer)
+    seen = [item["id"] for page in (1, 2, 3) for item in data_of(client.get(
+        "/api/v1/students/", {"ordering": "study_year", "page_size": 3, "page": page}))["items"]]
+    assert sorted(seen) == sorted(ids)
+
+
 def test_pagination_reports_items_total_page_size_and_pages(viewer):
     for _ in range(7):
         make_student()
