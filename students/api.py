@@ -1,8 +1,9 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from courses import semesters
 from grades.selectors import final_grades_for_student
 from grades.serializers import FinalGradeSerializer
 from sms.api.views import BaseModelViewSet
@@ -41,11 +42,13 @@ class StudentViewSet(BaseModelViewSet):
             "gpa": serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True),
             "courses": FinalGradeSerializer(many=True),
         }),
+        parameters=[OpenApiParameter("semester", str, description='Only this semester, e.g. "2026 Fall".')],
         filters=False,
     )
     @action(detail=True, methods=["get"], url_path="final-grades", pagination_class=None, filterset_class=None)
     def final_grades(self, request, pk=None):
         student = self.get_object()
-        rows, gpa = final_grades_for_student(student)
+        semester = semesters.normalise(request.query_params.get("semester", "")) or None
+        rows, gpa = final_grades_for_student(student, semester=semester)
         courses = FinalGradeSerializer([{"course": c, "result": r} for c, r in rows], many=True).data
         return Response({"student": student.pk, "gpa": None if gpa is None else f"{gpa:.2f}", "courses": courses})

@@ -171,3 +171,11 @@ def test_final_grades_say_when_rules_are_missing(viewer, student):
     enroll(student, make_course(evaluation_rules=[]))
     row = data_of(token_client(viewer).get(f"/api/v1/students/{student.pk}/final-grades/"))["courses"][0]
     assert row["status"] == "no_rules" and row["value20"] is None and "rules" in row["message"]
+
+
+def test_final_grades_can_be_limited_to_one_semester(viewer, student):
+    enroll(student, make_course(semester="2026 Spring"))
+    wanted = enroll(student, make_course(semester="2026 Fall")).course
+    data = data_of(token_client(viewer).get(f"/api/v1/students/{student.pk}/final-grades/",
+                                            {"semester": "2026 fall"}))
+    assert [row["course"] for row in data["courses"]] == [wanted.pk]
