@@ -6,11 +6,12 @@ weight beside the assignments' own weights. Category names match case-insensitiv
 common Greek names count as the same category (Εργασία = Homework, ...).
 """
 
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from sms.text import fold
 
 HUNDRED = Decimal(100)
 
@@ -25,17 +26,12 @@ CATEGORY_SYNONYMS = {
 EXAM_CATEGORIES = {"midterm", "final"}
 
 
-def _fold(text):
-    decomposed = unicodedata.normalize("NFD", str(text).strip().lower())
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-
-
 _LOOKUP = {name: key for key, names in CATEGORY_SYNONYMS.items() for name in names}
 
 
 def category_key(name):
     """The canonical key of a category name: 'Εργασία' and 'homework' both give 'homework'."""
-    folded = _fold(name)
+    folded = fold(name)
     return _LOOKUP.get(folded, folded)
 
 

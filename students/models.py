@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sms.history import domain_history
+from sms.text import fold
 from sms.models import SoftDeleteManager, SoftDeleteModel, SoftDeleteQuerySet, unique_alive
 from sms.validators import code_validator, phone_validator
 
@@ -18,13 +19,8 @@ class StudentQuerySet(SoftDeleteQuerySet):
         if not text:
             return self
         condition = Q()
-        for word in text.split():
-            condition &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(student_id__icontains=word)
-                | Q(email__icontains=word)
-            )
+        for word in fold(text).split():
+            condition &= Q(search_text__contains=word)
         return self.filter(condition)
 
     def in_course(self, course):
@@ -55,12 +51,14 @@ class Student(SoftDeleteModel):
     is_active = models.BooleanField(_("active"), default=True)
     health_issue = models.TextField(_("health issue"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Folded copy of names, ID and email so search ignores case and Greek accents on every database.
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SoftDeleteManager.from_queryset(StudentQuerySet)()
     all_objects = models.Manager.from_queryset(StudentQuerySet)()
-    history = domain_history()
+    history = domain_history(excluded_fields=["search_text"])
 
     soft_delete_cascade = ("enrollments", "grades", "attendance_records", "daily_performances")
 
@@ -86,6 +84,15 @@ class Student(SoftDeleteModel):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self):
+        return fold(" ".join([self.first_name, self.last_name, self.student_id, self.email]))
 
     def normalise(self):
         self.student_id = (self.student_id or "").strip().upper()

@@ -50,3 +50,22 @@ def test_search_matches_every_word_in_names_id_or_email():
     make_student(first_name="Nikos", last_name="Georgiou", student_id="A2")
     assert [s.student_id for s in Student.objects.search("nikos pap")] == ["A1"]
     assert Student.objects.search("").count() == 2
+
+
+def test_search_ignores_case_and_greek_accents():
+    from conftest import make_student
+    from students.models import Student
+
+    make_student(first_name="Γιώργος", last_name="Παπαδόπουλος", student_id="G1")
+    make_student(first_name="Ελένη", last_name="Ιωάννου", student_id="G2")
+    assert [s.student_id for s in Student.objects.search("γιωργος ΠΑΠΑΔΟΠΟΥΛΟΣ")] == ["G1"]
+    assert [s.student_id for s in Student.objects.search("g2")] == ["G2"]
+
+
+def test_search_text_follows_edits():
+    from students.models import Student
+    from students.services import student_update
+
+    student = student_create(**VALID)
+    student_update(student=student, data={"last_name": "Νικολάου"})
+    assert Student.objects.search("νικολαου").get() == student

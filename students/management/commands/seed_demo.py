@@ -116,6 +116,8 @@ class Command(BaseCommand):
                 is_active=rng.random() > 0.05,
                 health_issue="Άσθμα" if rng.random() < 0.03 else "",
             ))
+        for student in people:
+            student.search_text = student.build_search_text()  # bulk_create skips save()
         return history.bulk_create(Student, people, batch_size=2000)
 
     def create_enrollments(self, rng, people, courses):
