@@ -1,4 +1,9 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.signals import post_migrate
 
 
 class SmsConfig(AppConfig):
@@ -7,3 +12,18 @@ class SmsConfig(AppConfig):
 
     def ready(self):
         from sms import history  # noqa: F401  (connects the history context receiver)
+
+        post_migrate.connect(recreate_role_groups, sender=self)
+
+
+def recreate_role_groups(sender, using, apps=global_apps, **kwargs):
+    """Bring the role groups back after `flush`, as Django does for permissions and content types.
+
+    `manage.py flush` (which sends no `apps`) and every TransactionTestCase (the browser tests) empty all tables after the
+    migrations ran; without this, the next test or login in that database finds no roles.
+    """
+    from django.db import connections
+
+    if ("sms", "0001_roles") not in MigrationRecorder(connections[using]).applied_migrations():
+        return  # migrated back to zero: the groups are meant to be gone
+    import_module("sms.migrations.0001_roles").create_roles(apps, None)
