@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -108,16 +110,25 @@ def login(page, username, password=None):
     return page
 
 
-@pytest.fixture
-def admin_page(page):
-    return login(page, "e2e-admin")
+def sign_in(page, live_server, username):
+    """Give the browser a signed-in session cookie; the login form has its own tests."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    return page
 
 
 @pytest.fixture
-def teacher_page(page):
-    return login(page, "e2e-teacher")
+def admin_page(page, live_server):
+    return sign_in(page, live_server, "e2e-admin")
 
 
 @pytest.fixture
-def viewer_page(page):
-    return login(page, "e2e-viewer")
+def teacher_page(page, live_server):
+    return sign_in(page, live_server, "e2e-teacher")
+
+
+@pytest.fixture
+def viewer_page(page, live_server):
+    return sign_in(page, live_server, "e2e-viewer")
