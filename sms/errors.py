@@ -3,7 +3,9 @@
 The REST API owns the envelope (sms.api); the web pages own the templates (403/404/500.html).
 """
 
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.utils.translation import get_language
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -20,8 +22,8 @@ def _api_error(request, status):
     return envelope_error_response(request, status)
 
 
-def _page(request, status):
-    return render(request, f"{status}.html", {"status": status}, status=status)
+def _page(request, status, **extra):
+    return render(request, f"{status}.html", {"status": status, **extra}, status=status)
 
 
 @requires_csrf_token
@@ -41,9 +43,15 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
-    return _api_error(request, 500) if _is_api(request) else _page(request, 500)
+    if _is_api(request):
+        return _api_error(request, 500)
+    # No context processors: they may need the database, which may be what failed.
+    body = loader.get_template("500.html").render(
+        {"request_id": getattr(request, "request_id", ""), "LANGUAGE_CODE": get_language()}
+    )
+    return HttpResponseServerError(body)
 
 
 @requires_csrf_token
 def csrf_failure(request, reason=""):
-    return _api_error(request, 403) if _is_api(request) else _page(request, 403)
+    return _api_error(request, 403) if _is_api(request) else _page(request, 403, csrf_failed=True)

@@ -1,9 +1,11 @@
 """The soft-delete base shared by every domain model."""
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class SoftDeleteQuerySet(models.QuerySet):
@@ -118,3 +120,19 @@ class SoftDeleteModel(models.Model):
 
     def _cascade_relations(self):
         return [self._meta.get_field(name) for name in self.soft_delete_cascade]
+
+
+class UserPreference(models.Model):
+    """Per-user settings that follow the person to any browser, e.g. the page language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sms_preference"
+    )
+    language = models.CharField(gettext_lazy("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("user preference")
+        verbose_name_plural = gettext_lazy("user preferences")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.language or '-'}"

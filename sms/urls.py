@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from sms import views
 
 handler400 = "sms.errors.bad_request"
 handler403 = "sms.errors.permission_denied"
@@ -11,7 +14,13 @@ urlpatterns = [
     path("admin/", include("sms.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("sms.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("", include("sms.web_urls")),
 ]

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sms.preferences.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -166,6 +167,9 @@ REST_FRAMEWORK = {
 
 # Requests per client (user, or IP when anonymous) and tier, counted in the default cache.
 SMS_API_RATE_LIMITS = {"read": "600/m", "write": "120/m", "auth": "10/m"}
+# Sign-in attempts (right or wrong) per minute, by client IP and by username (sms/views.py);
+# beyond them the form says "wait a minute", so a password guesser gets ~5 tries a minute per account.
+SMS_LOGIN_RATE_LIMITS = {"ip": "20/m", "username": "5/m"}
 # A cache that cannot count lets requests through (see sms/api/ratelimit.py for why).
 RATELIMIT_FAIL_OPEN = True
 

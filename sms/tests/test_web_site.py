@@ -1,0 +1,160 @@
+"""Site pages: sign-in and its brute-force limit, the remembered language, the dashboard, errors."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance.models import Attendance
+from conftest import enroll, make_course, make_student
+from courses.semesters import semester_of
+from grades.models import Grade
+from sms.models import UserPreference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_sign_in_with_the_right_password_goes_to_the_dashboard(client, teacher):
+    response = client.post(reverse("login"), {"username": "teacher_user", "password": "pass-1234"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="signed-in-as"' in page and "Signed in as teacher_user" in page and "(teacher)" in page
+
+
+def test_a_wrong_password_says_so_and_keeps_the_username(client, teacher):
+    response = client.post(reverse("login"), {"username": "teacher_user", "password": "wrong"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Please enter a correct username and password" in page
+    assert 'value="teacher_user"' in page
+
+
+@override_settings(SMS_LOGIN_RATE_LIMITS={"ip": "100/m", "username": "3/m"})
+def test_repeated_failures_for_one_account_are_throttled_even_with_the_right_password(client, teacher):
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "teacher_user", "password": "guess"})
+    response = client.post(reverse("login"), {"username": "Teacher_User", "password": "pass-1234"})
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(SMS_LOGIN_RATE_LIMITS={"ip": "2/m", "username": "100/m"})
+def test_many_attempts_from_one_address_are_throttled_across_usernames(client):
+    for name in ("a", "b"):
+        client.post(reverse("login"), {"username": name, "password": "x"})
+    assert client.post(reverse("login"), {"username": "c", "password": "x"}).status_code == 429
+
+
+def test_login_throttle_fails_open_when_the_cache_is_down(client, teacher, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr("sms.views.get_usage", broken)
+    response = client.post(reverse("login"), {"username": "teacher_user", "password": "pass-1234"})
+    assert response.status_code == 302
+
+
+def test_sign_out_needs_post_and_ends_the_session(client, teacher):
+    client.force_login(teacher)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_chosen_language_is_remembered_for_the_user_in_a_new_browser(client, teacher):
+    client.force_login(teacher)
+    client.post(reverse("set_language"), {"language": "el", "next": "/"})
+    assert UserPreference.objects.get(user=teacher).language == "el"
+    other_browser = Client()
+    other_browser.post(reverse("login"), {"username": "teacher_user", "password": "pass-1234"})
+    page = other_browser.get(reverse("students:list")).content.decode()
+    assert '<html lang="el">' in page and "Μαθητές" in page
+
+
+def test_an_unknown_language_code_is_ignored(client, teacher):
+    client.force_login(teacher)
+    response = client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert response.status_code == 302
+    assert not UserPreference.objects.filter(user=teacher).exists()
+
+
+def test_anonymous_visitors_can_switch_language_on_the_sign_in_page(client):
+    client.post(reverse("set_language"), {"language": "el", "next": "/accounts/login/"})
+    page = client.get(reverse("login")).content.decode()
+    assert '<html lang="el">' in page
+
+
+def test_dashboard_lists_todays_attendance_tasks_and_latest_grades_for_a_teacher(
+    client, teacher, django_assert_num_queries
+):
+    today = timezone.localdate()
+    mine = [make_course(semester=semester_of(today)) for _ in range(3)]
+    for course in mine:
+        course.teachers.add(teacher)
+    make_course(semester=semester_of(today), course_name="Not mine")
+    student = make_student()
+    for course in mine:
+        enroll(student, course)
+        Grade.objects.create(student=student, course=course, assignment_name="Quiz", category="Homework",
+                             grade=Decimal(15), max_grade=Decimal(20), date_assigned=today)
+    Attendance.objects.create(student=student, course=mine[0], date=today)
+    client.force_login(teacher)
+    # session, user, role, the teacher's courses with counts and today's flag, latest grades
+    with django_assert_num_queries(5):
+        response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert "Not mine" not in page
+    assert page.count("not taken yet") == 2 and page.count(">taken<") == 1
+    assert page.count("15.00 / 20.00") == 3
+
+
+def test_dashboard_says_when_there_is_nothing_yet(client, viewer):
+    client.force_login(viewer)
+    page = client.get(reverse("home")).content.decode()
+    assert "No courses this semester." in page and "No grades entered yet." in page
+
+
+def test_not_found_page_is_friendly_in_both_languages_and_shows_the_request_id(client, viewer):
+    client.force_login(viewer)
+    response = client.get("/students/999999/", HTTP_X_REQUEST_ID="req-404-check")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page and "req-404-check" in page
+    response = client.get("/students/999999/", HTTP_ACCEPT_LANGUAGE="el", HTTP_X_REQUEST_ID="req-el")
+    assert "Η σελίδα δεν βρέθηκε" in response.content.decode() and "req-el" in response.content.decode()
+
+
+def test_server_error_page_is_friendly_and_shows_no_details(client, viewer):
+    client.force_login(viewer)
+    client.raise_request_exception = False
+    with override_settings(ROOT_URLCONF="sms.tests.urls_boom"):
+        response = client.get("/boom/", HTTP_X_REQUEST_ID="req-500")
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in page and "req-500" in page and "secret detail" not in page
+
+
+def test_an_expired_form_gets_a_friendly_403(viewer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(viewer)
+    response = client.post(reverse("set_language"), {"language": "el"})
+    assert response.status_code == 403 and "This form has expired" in response.content.decode()
+
+
+def test_dates_are_formatted_per_language(client, viewer):
+    make_student(first_name="Dated", enrollment_date=datetime.date(2026, 9, 1))
+    client.force_login(viewer)
+    student_url = client.get(reverse("students:list")).context["page"].object_list[0].get_absolute_url()
+    assert "Sept. 1, 2026" in client.get(student_url).content.decode()
+    assert "01/09/2026" in client.get(student_url, HTTP_ACCEPT_LANGUAGE="el").content.decode()
