@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,9 @@ class Course(SoftDeleteModel):
 
     def __str__(self):
         return f"{self.course_code} — {self.course_name}"
+
+    def get_absolute_url(self):
+        return reverse("courses:detail", args=[self.pk])
 
     def normalise(self):
         self.course_code = (self.course_code or "").strip().upper()

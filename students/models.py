@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,9 @@ class Student(SoftDeleteModel):
 
     def __str__(self):
         return f"{self.full_name} ({self.student_id})"
+
+    def get_absolute_url(self):
+        return reverse("students:detail", args=[self.pk])
 
     @property
     def full_name(self):

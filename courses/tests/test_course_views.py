@@ -1,0 +1,172 @@
+"""The course pages: list, detail, rules editor, delete, bulk enrolment and unenrolment."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import enroll, make_course, make_student
+from courses.models import Course, Enrollment
+
+pytestmark = pytest.mark.django_db
+
+
+def course_data(**overrides):
+    data = {
+        "course_code": "phys-101", "course_name": "Physics", "semester": "2026 fall", "credits": "5",
+        "description": "", "hours_per_week": "4", "periods_per_week": "4", "absence_penalty": "0",
+        "rules-TOTAL_FORMS": "3", "rules-INITIAL_FORMS": "0", "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "20",
+        "rules-0-category": "Homework", "rules-0-weight": "30",
+        "rules-1-category": "Τελική", "rules-1-weight": "50",
+        "rules-2-category": "", "rules-2-weight": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_list_runs_a_fixed_number_of_queries_with_many_courses(client, viewer, django_assert_num_queries):
+    for _ in range(55):
+        enroll(make_student(), make_course())
+    client.force_login(viewer)
+    # session, user, role, count, page of courses with enrolled counts, their teachers
+    with django_assert_num_queries(6):
+        response = client.get(reverse("courses:list"), {"semester": "2026 fall"})
+    assert response.status_code == 200 and len(response.context["page"].object_list) == 25
+
+
+def test_admin_creates_a_course_with_rules_and_sees_the_total_explained(client, admin_user, teacher):
+    client.force_login(admin_user)
+    response = client.post(reverse("courses:create"), course_data(teachers=[teacher.pk]))
+    course = Course.objects.get(course_code="PHYS-101")
+    assert response.status_code == 302 and response.url == course.get_absolute_url()
+    assert course.semester == "2026 Fall"
+    assert course.evaluation_rules == [{"category": "Homework", "weight": 30}, {"category": "Τελική", "weight": 50}]
+    assert list(course.teachers.all()) == [teacher]
+    page = client.get(response.url).content.decode()
+    assert "Weights add up to <strong id=\"weight-total\">80</strong> of 100." in page
+    assert "shown as provisional" in page
+
+
+def test_rules_over_100_are_refused_beside_the_rules_and_nothing_is_saved(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("courses:create"), course_data(**{"rules-2-category": "Lab", "rules-2-weight": "40"}))
+    assert response.status_code == 200
+    assert "The weights add up to 120" in " ".join(response.context["rules_errors"])
+    assert response.context["weight_total"] == 120
+    assert 'value="Physics"' in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_a_rule_row_without_a_weight_and_a_bad_code_are_both_reported(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("courses:create"), course_data(course_code="phys 101!", **{"rules-1-weight": ""})
+    )
+    assert response.status_code == 200
+    assert "course_code" in response.context["form"].errors
+    assert "Enter a weight for “Τελική”." in response.content.decode()
+
+
+def test_a_tampered_rules_formset_is_an_error_not_a_crash(client, admin_user):
+    client.force_login(admin_user)
+    data = course_data()
+    del data["rules-TOTAL_FORMS"]
+    response = client.post(reverse("courses:create"), data)
+    assert response.status_code == 200 and not Course.objects.exists()
+
+
+def test_duplicate_course_code_is_reported_on_the_field(client, admin_user, course):
+    client.force_login(admin_user)
+    response = client.post(reverse("courses:create"), course_data(course_code=course.course_code.lower()))
+    assert "Another course already has this code" in str(response.context["form"].errors["course_code"])
+
+
+def test_edit_keeps_existing_rules_in_the_editor(client, admin_user, course):
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:edit", args=[course.pk])).content.decode()
+    assert 'value="Homework"' in page and 'value="Final"' in page
+    assert "Weights add up to <strong id=\"weight-total\">100</strong>" in page
+
+
+def test_teachers_and_viewers_cannot_create_edit_or_delete_courses(client, teacher, viewer, course):
+    for user in (teacher, viewer):
+        client.force_login(user)
+        assert client.get(reverse("courses:create")).status_code == 403
+        assert client.post(reverse("courses:edit", args=[course.pk]), course_data()).status_code == 403
+        assert client.post(reverse("courses:delete", args=[course.pk])).status_code == 403
+    assert Course.objects.filter(pk=course.pk, course_name="Mathematics").exists()
+
+
+def test_delete_soft_deletes_and_admin_restores(client, admin_user, course, student):
+    enroll(student, course)
+    client.force_login(admin_user)
+    assert client.post(reverse("courses:delete", args=[course.pk])).status_code == 302
+    assert not Course.objects.filter(pk=course.pk).exists() and not Enrollment.objects.exists()
+    assert client.get(reverse("courses:detail", args=[course.pk])).status_code == 404
+    assert client.post(reverse("courses:restore", args=[course.pk])).status_code == 302
+    assert Enrollment.objects.filter(course=course, student=student).exists()
+
+
+def test_detail_lists_students_with_final_grades_in_fixed_queries(client, viewer, course, django_assert_num_queries):
+    for _ in range(55):
+        enroll(make_student(), course)
+    client.force_login(viewer)
+    # session, user, role, course, teachers, enrollments+students, final grades (4), absence counts
+    with django_assert_num_queries(11):
+        response = client.get(reverse("courses:detail", args=[course.pk]))
+    assert len(response.context["rows"]) == 55
+    assert "No grades yet." in response.content.decode()
+
+
+def test_teacher_of_the_course_enrols_students_in_bulk(client, teacher, course):
+    course.teachers.add(teacher)
+    students = [make_student() for _ in range(3)]
+    already = make_student()
+    enroll(already, course)
+    client.force_login(teacher)
+    page = client.get(reverse("courses:enrol", args=[course.pk]))
+    assert already not in page.context["candidates"] and students[0] in page.context["candidates"]
+    response = client.post(reverse("courses:enrol", args=[course.pk]), {"students": [s.pk for s in students[:2]]})
+    assert response.status_code == 302
+    assert set(Enrollment.objects.filter(course=course).values_list("student_id", flat=True)) == {
+        already.pk, students[0].pk, students[1].pk}
+
+
+def test_enrol_search_narrows_the_candidates(client, admin_user, course):
+    make_student(last_name="Zorbas")
+    make_student(last_name="Alexiou")
+    client.force_login(admin_user)
+    response = client.get(reverse("courses:enrol", args=[course.pk]), {"search": "zorb"})
+    assert [s.last_name for s in response.context["candidates"]] == ["Zorbas"]
+
+
+def test_enrolling_nobody_or_an_already_enrolled_student_explains_and_keeps_the_choice(client, admin_user, course):
+    student = make_student()
+    enroll(student, course)
+    other = make_student()
+    client.force_login(admin_user)
+    response = client.post(reverse("courses:enrol", args=[course.pk]), {})
+    assert "Tick at least one student to enrol." in response.content.decode()
+    response = client.post(reverse("courses:enrol", args=[course.pk]), {"students": [student.pk, other.pk]})
+    assert "no longer available" in response.content.decode()
+    assert f'value="{other.pk}" id="enrol-{other.pk}" checked' in response.content.decode()
+    assert not Enrollment.objects.filter(student=other).exists()
+    response = client.post(reverse("courses:enrol", args=[course.pk]), {"students": ["abc"]})
+    assert response.status_code == 200
+
+
+def test_a_teacher_of_another_course_cannot_enrol_or_unenrol(client, teacher, course, student):
+    enrollment = enroll(student, course)
+    client.force_login(teacher)
+    assert client.get(reverse("courses:enrol", args=[course.pk])).status_code == 403
+    url = reverse("courses:unenrol", args=[course.pk, enrollment.pk])
+    assert client.post(url).status_code == 403
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+
+
+def test_unenrol_soft_deletes_the_enrollment_and_requires_post(client, admin_user, course, student):
+    enrollment = enroll(student, course)
+    client.force_login(admin_user)
+    url = reverse("courses:unenrol", args=[course.pk, enrollment.pk])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not Enrollment.objects.filter(pk=enrollment.pk).exists()
+    assert client.post(url).status_code == 404
