@@ -29,7 +29,7 @@ def test_sign_in_with_the_right_password_goes_to_the_dashboard(client, teacher):
     response = client.post(reverse("login"), {"username": "teacher_user", "password": "pass-1234"})
     assert response.status_code == 302 and response.url == reverse("home")
     page = client.get(reverse("home")).content.decode()
-    assert 'id="signed-in-as"' in page and "Signed in as teacher_user" in page and "(teacher)" in page
+    assert 'id="signed-in-as"' in page and "Signed in as teacher_user" in page and "(<span id=\"signed-in-role\">teacher</span>)" in page
 
 
 def test_a_wrong_password_says_so_and_keeps_the_username(client, teacher):
