@@ -105,7 +105,7 @@ def login(page, username, password=None):
     page.goto("/accounts/login/")
     page.get_by_label(re.compile(r"^(Username|Όνομα χρήστη)")).fill(username)
     page.get_by_label(re.compile(r"^(Password|Συνθηματικό)")).fill(password)
-    page.locator("form [type=submit]").first.click()
+    page.locator("#login-form [type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     return page
 
