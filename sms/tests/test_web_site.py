@@ -158,3 +158,13 @@ def test_dates_are_formatted_per_language(client, viewer):
     student_url = client.get(reverse("students:list")).context["page"].object_list[0].get_absolute_url()
     assert "Sept. 1, 2026" in client.get(student_url).content.decode()
     assert "01/09/2026" in client.get(student_url, HTTP_ACCEPT_LANGUAGE="el").content.decode()
+
+
+def test_teachers_and_viewers_cannot_reach_the_admin_or_user_administration(client, teacher, viewer):
+    for user in (teacher, viewer):
+        client.force_login(user)
+        for url in ("/admin/", "/admin/auth/user/", f"/admin/auth/user/{user.pk}/change/"):
+            response = client.get(url)
+            assert response.status_code == 302 and response.url.startswith("/admin/login/")
+        page = client.get(reverse("home")).content.decode()
+        assert "/admin/" not in page
