@@ -66,3 +66,27 @@ def test_the_middleware_echoes_a_safe_client_request_id_and_replaces_an_unsafe_o
     assert response["X-Request-ID"] == "client-id-42"
     bad = client.get("/", HTTP_X_REQUEST_ID="bad id\nwith newline")
     assert bad["X-Request-ID"] != "bad id\nwith newline" and len(bad["X-Request-ID"]) == 32
+
+
+def test_bulk_insert_writes_plain_rows_with_defaults_and_one_history_row_each():
+    import datetime
+    from decimal import Decimal
+
+    from conftest import enroll, make_course
+    from grades.models import Grade
+
+    course = make_course()
+    students = [make_student() for _ in range(3)]
+    for student in students:
+        enroll(student, course)
+    rows = [
+        {"student_id": s.pk, "course_id": course.pk, "assignment_name": "Quiz", "category": "Homework",
+         "grade": Decimal("12.5"), "max_grade": Decimal(20), "date_assigned": datetime.date(2026, 10, 1)}
+        for s in students
+    ]
+    with context.acting(source=context.SOURCE_COMMAND, request_id="seed-1"):
+        assert history.bulk_insert(Grade, rows, batch_size=2) == 3
+    grades = list(Grade.objects.order_by("pk"))
+    assert [g.grade for g in grades] == [Decimal("12.5")] * 3
+    assert grades[0].notes == "" and grades[0].weight == Decimal(1) and grades[0].created_at is not None
+    assert Grade.history.filter(history_type="+", history_request_id="seed-1").count() == 3
