@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -32,6 +32,15 @@ class APISettings:
     pagination_class = EnvelopePagination
     filter_backends = (DjangoFilterBackend,)
     rate_limit_tier = None  # "read" | "write" | "auth"; None: by HTTP method
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            super().initial(request, *args, **kwargs)
+        except (exceptions.NotAuthenticated, exceptions.AuthenticationFailed):
+            # DRF throttles only after authentication succeeds; count refused attempts too (per
+            # IP, as anonymous), so guessing tokens is limited like everything else.
+            self.check_throttles(request)
+            raise
 
 
 class BaseAPIView(APISettings, APIView):

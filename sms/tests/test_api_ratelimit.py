@@ -79,3 +79,12 @@ def test_a_cache_that_cannot_count_also_fails_open(settings, viewer, monkeypatch
     client = token_client(viewer)
     for _ in range(3):
         data_of(client.get("/api/v1/students/"))
+
+
+def test_refused_requests_without_valid_credentials_are_limited_per_address(settings):
+    settings.SMS_API_RATE_LIMITS = {"read": "2/m", "write": "2/m", "auth": "2/m"}
+    client = APIClient()
+    error_of(client.get("/api/v1/students/"), 401)
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    error_of(client.get("/api/v1/students/"), 401)
+    assert error_of(client.get("/api/v1/students/"), 429)["code"] == "RATE_LIMITED"
