@@ -1,6 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.core.exceptions import ValidationError
 
 from courses.models import Course, Enrollment
 from sms import services

@@ -29,7 +29,7 @@ class ActorContext:
         return user if getattr(user, "is_authenticated", False) else None
 
 
-_current = contextvars.ContextVar("sms_actor", default=ActorContext())
+_current = contextvars.ContextVar("sms_actor", default=ActorContext())  # noqa: B039 (frozen dataclass)
 
 
 def current():

@@ -4,9 +4,9 @@ The REST API owns the envelope (sms.api); the web pages own the templates (403/4
 """
 
 from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
-from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
 

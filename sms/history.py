@@ -6,8 +6,8 @@ api, command). The change reason is the caller's reason when given, otherwise th
 """
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 

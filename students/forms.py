@@ -1,7 +1,6 @@
 from django import forms
 
 from sms.forms import SoftDeleteModelForm
-
 from students.models import Student
 from students.services import EDITABLE_FIELDS
 

@@ -1,13 +1,13 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sms.history import domain_history
-from sms.text import fold
 from sms.models import SoftDeleteManager, SoftDeleteModel, SoftDeleteQuerySet, unique_alive
+from sms.text import fold
 from sms.validators import code_validator, phone_validator
 
 
@@ -96,7 +96,7 @@ class Student(SoftDeleteModel):
         super().save(*args, **kwargs)
 
     def build_search_text(self):
-        return fold(" ".join([self.first_name, self.last_name, self.student_id, self.email]))
+        return fold(f"{self.first_name} {self.last_name} {self.student_id} {self.email}")
 
     def normalise(self):
         self.student_id = (self.student_id or "").strip().upper()

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import make_course
-from grades.services import daily_performance_record, grade_record, grade_update, grades_record_bulk
 from grades.models import Grade
+from grades.services import daily_performance_record, grade_record, grade_update, grades_record_bulk
 from sms.services import RowErrors
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Test settings: the dev defaults with fast hashing. DATABASE_URL still picks the engine."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-only-key"

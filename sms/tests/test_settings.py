@@ -10,7 +10,7 @@ def run_manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG")}
     environment.update(env, DJANGO_SETTINGS_MODULE="sms.settings.prod")
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
@@ -28,5 +28,5 @@ def test_redis_url_switches_the_cache_to_redis():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     environment = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/1", "DJANGO_SETTINGS_MODULE": "sms.settings.dev"}
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
-                            env=environment, capture_output=True, text=True, timeout=60)
+                            env=environment, capture_output=True, text=True, timeout=60, check=False)
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr

@@ -19,7 +19,7 @@ SKIPPED = shutil.ignore_patterns(
     ".venv", ".git", "node_modules", "staticfiles", "backups", ".sms-keys", "*.sqlite3", "__pycache__",
     ".pytest_cache", "bench", "*.mo",
 )
-ENTRY = re.compile(r'^(#, .*\n)?((?:#.*\n)*)msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M)
+ENTRY = re.compile(r'^(#, .*\n)?((?:#.*\n)*)msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.MULTILINE)
 
 
 def entries(text):
@@ -28,7 +28,7 @@ def entries(text):
         msgid = "".join(re.findall(r'"(.*)"', match[3]))
         if not msgid:
             continue
-        translations = ["".join(re.findall(r'"(.*)"', part)) for part in re.split(r"^msgstr", match[4], flags=re.M) if part]
+        translations = ["".join(re.findall(r'"(.*)"', part)) for part in re.split(r"^msgstr", match[4], flags=re.MULTILINE) if part]
         yield msgid, translations, "fuzzy" in (match[1] or "")
 
 
