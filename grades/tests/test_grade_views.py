@@ -1,0 +1,176 @@
+"""The grade pages: roster entry (all or nothing, errors beside rows), sheet, edit and delete."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from conftest import enroll, make_course, make_student
+from grades.models import Grade
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def taught(teacher):
+    course = make_course()
+    course.teachers.add(teacher)
+    students = [make_student() for _ in range(3)]
+    for student in students:
+        enroll(student, course)
+    return course, students
+
+
+def roster_post(students, grades, **header):
+    data = {"assignment_name": "Test 1", "category": "Homework", "max_grade": "20", "weight": "1",
+            "date_assigned": "2026-10-01", **header}
+    for student, grade in zip(students, grades):
+        data[f"row-{student.pk}-grade"] = grade
+    return data
+
+
+def test_roster_shows_one_row_per_enrolled_student_in_fixed_queries(client, teacher, django_assert_num_queries):
+    course = make_course()
+    course.teachers.add(teacher)
+    for _ in range(55):
+        enroll(make_student(), course)
+    client.force_login(teacher)
+    # session, user, role, course, taught courses, enrolled students
+    with django_assert_num_queries(6):
+        response = client.get(reverse("grades:roster", args=[course.pk]))
+    assert len(response.context["rows"]) == 55
+    assert 'name="category"' in response.content.decode() and ">Midterm</option>" in response.content.decode()
+
+
+def test_a_teacher_records_a_roster_and_blank_rows_are_no_grade(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["18", "12.5", ""]))
+    assert response.status_code == 302 and response.url == reverse("grades:list", args=[course.pk])
+    grades = {g.student_id: g for g in Grade.objects.all()}
+    assert set(grades) == {students[0].pk, students[1].pk}
+    assert grades[students[1].pk].grade == Decimal("12.5") and grades[students[1].pk].max_grade == 20
+    assert grades[students[0].pk].history.first().history_source == "web"
+
+
+def test_one_invalid_row_saves_nothing_and_shows_its_error_beside_it(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students, ["18", "23", "abc"])
+    response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    assert response.status_code == 200 and Grade.objects.count() == 0
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert f'id="row-{students[2].pk}" class="roster-row row-error"' in page  # not a number
+    data[f"row-{students[2].pk}-grade"] = "15"
+    response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    assert "Grade 23 is above the maximum 20 for this assignment." in response.content.decode()
+    assert f'value="18"' in response.content.decode() and Grade.objects.count() == 0
+    data[f"row-{students[1].pk}-grade"] = "20"
+    assert client.post(reverse("grades:roster", args=[course.pk]), data).status_code == 302
+    assert Grade.objects.count() == 3
+
+
+def test_a_row_may_override_the_maximum(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students[:1], ["45"])
+    data[f"row-{students[0].pk}-max_grade"] = "50"
+    assert client.post(reverse("grades:roster", args=[course.pk]), data).status_code == 302
+    assert Grade.objects.get().max_grade == 50
+
+
+def test_an_empty_roster_or_a_missing_header_is_explained(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["", "", ""]))
+    assert "Enter at least one grade" in response.content.decode()
+    response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["10"], assignment_name="",
+                                                                                   category="Nonsense"))
+    assert "assignment_name" in response.context["header"].errors and "category" in response.context["header"].errors
+    assert Grade.objects.count() == 0
+
+
+def test_recording_the_same_assignment_twice_is_refused(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["10"]))
+    response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["11"], assignment_name="test 1"))
+    assert "already has a grade for" in response.content.decode()
+    assert Grade.objects.count() == 1
+
+
+def test_viewers_and_other_teachers_cannot_enter_grades(client, viewer, teacher, course, student):
+    enroll(student, course)
+    for user in (viewer, teacher):
+        client.force_login(user)
+        assert client.get(reverse("grades:roster", args=[course.pk])).status_code == 403
+        assert client.post(reverse("grades:roster", args=[course.pk]), roster_post([student], ["10"])).status_code == 403
+    assert not Grade.objects.exists()
+
+
+def test_unknown_or_deleted_course_is_not_found(client, admin_user, course):
+    client.force_login(admin_user)
+    assert client.get(reverse("grades:roster", args=[999999])).status_code == 404
+    course.soft_delete()
+    assert client.get(reverse("grades:roster", args=[course.pk])).status_code == 404
+
+
+def make_grade(student, course, grade="15"):
+    return Grade.objects.create(student=student, course=course, assignment_name="Quiz", category="Homework",
+                                grade=Decimal(grade), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1))
+
+
+def test_sheet_shows_grades_and_final_grades_in_fixed_queries(client, viewer, django_assert_num_queries):
+    course = make_course(evaluation_rules=[{"category": "Homework", "weight": 100}])
+    for _ in range(55):
+        student = make_student()
+        enroll(student, course)
+        make_grade(student, course)
+    client.force_login(viewer)
+    # session, user, role, course, enrolled students, grades, final grades (4: enrollments, grades,
+    # daily performance, absences)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("grades:list", args=[course.pk]))
+    page = response.content.decode()
+    assert page.count("15.0</strong>/20 · C · Καλώς") == 55 and "edit-grade" not in page
+
+
+def test_a_teacher_corrects_a_grade_with_a_reason_kept_in_history(client, teacher, taught):
+    course, students = taught
+    grade = make_grade(students[0], course)
+    client.force_login(teacher)
+    url = reverse("grades:edit", args=[grade.pk])
+    data = {"assignment_name": "Quiz", "category": "Homework", "grade": "17", "max_grade": "20", "weight": "1",
+            "date_assigned": "2026-10-01", "date_submitted": "", "notes": "", "reason": "Re-marked after appeal"}
+    assert client.post(url, data).status_code == 302
+    grade.refresh_from_db()
+    assert grade.grade == 17
+    latest = grade.history.first()
+    assert latest.history_change_reason == "Re-marked after appeal" and latest.prev_record.grade == 15
+
+
+def test_editing_a_grade_above_its_maximum_keeps_the_form_and_says_why(client, teacher, taught):
+    course, students = taught
+    grade = make_grade(students[0], course)
+    client.force_login(teacher)
+    data = {"assignment_name": "Quiz", "category": "Homework", "grade": "25", "max_grade": "20", "weight": "1",
+            "date_assigned": "2026-10-01", "date_submitted": "2026-09-01", "notes": "", "reason": ""}
+    response = client.post(reverse("grades:edit", args=[grade.pk]), data)
+    assert response.status_code == 200
+    assert "Grade 25 is above the maximum 20" in str(response.context["form"].errors["grade"])
+    grade.refresh_from_db()
+    assert grade.grade == 15
+
+
+def test_delete_asks_first_and_other_teachers_are_refused(client, teacher, viewer, taught):
+    course, students = taught
+    grade = make_grade(students[0], course)
+    client.force_login(viewer)
+    assert client.post(reverse("grades:delete", args=[grade.pk])).status_code == 403
+    client.force_login(teacher)
+    assert client.get(reverse("grades:delete", args=[grade.pk])).status_code == 200
+    assert client.post(reverse("grades:delete", args=[grade.pk])).status_code == 302
+    assert not Grade.objects.exists() and Grade.all_objects.get().is_deleted
+    assert client.get(reverse("grades:edit", args=[grade.pk])).status_code == 404
