@@ -140,8 +140,19 @@ def _copy_to_history(model, ids=None, id_range=None):
         f"INSERT INTO {connection.ops.quote_name(history_model._meta.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(selects)} FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {where}"
     )
+    before = history_model.objects.aggregate(top=models.Max("pk"))["top"] or 0
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *keys])
+    copied = history_model.objects.filter(pk__gt=before)
+    copied = copied.filter(id__range=id_range) if id_range else copied.filter(id__in=ids)
+    _link_to_audit_chain(history_model, copied)
+
+
+def _link_to_audit_chain(history_model, rows):
+    """INSERT … SELECT sends no signals: link the copied rows into the audit chain here."""
+    from audit import chain
+
+    chain.link_rows(history_model, rows)
 
 
 @receiver(pre_create_historical_record)

@@ -1,0 +1,169 @@
+"""Tamper evidence: every audit entry and history row is linked into one HMAC-SHA256 chain.
+
+digest(n) = HMAC(key, digest(n-1) | table | row id | canonical JSON of the row as stored). The key
+is derived from SECRET_KEY (HKDF), so it lives outside the database: someone who can edit the
+tables but not the server's configuration cannot forge the digests. Links are appended in the
+same transaction as the row, under a lock on the single ChainHead row, so concurrent writers
+queue instead of forking the chain. `verify()` walks the chain and names the first broken entry:
+a row changed (digest mismatch), a row deleted (link without row), a link removed or reordered
+(previous digest mismatch, head mismatch) or a row inserted by hand (row without link).
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.apps import apps
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from audit.models import AuditLog, ChainHead, ChainLink
+
+BATCH = 2000
+
+
+@cache
+def _key(secret):
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"sms-audit-chain", info=b"v1").derive(
+        secret.encode()
+    )
+
+
+def key():
+    return _key(settings.SECRET_KEY)
+
+
+def chained_models():
+    """{table name: model} of AuditLog and every domain model's history table."""
+    from sms.history import HistoryContext
+
+    found = [AuditLog] + [model for model in apps.get_models() if issubclass(model, HistoryContext)]
+    return {model._meta.db_table: model for model in found}
+
+
+def canonical(values):
+    return json.dumps(values, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(previous, table, row_id, values):
+    message = f"{previous}|{table}|{row_id}|{canonical(values)}".encode()
+    return hmac.new(key(), message, hashlib.sha256).hexdigest()
+
+
+def _locked_head():
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # first write ever (or after a test flushed the tables)
+        try:
+            with transaction.atomic():
+                ChainHead.objects.create(pk=1)
+        except IntegrityError:
+            pass  # another writer created it first
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def link(model, row_id):
+    """Append one row (already saved, same transaction) to the chain."""
+    link_rows(model, model._base_manager.filter(pk=row_id))
+
+
+@transaction.atomic
+def link_rows(model, queryset):
+    """Append every row of queryset, in primary-key order; returns how many were linked."""
+    table = model._meta.db_table
+    head = _locked_head()
+    previous, count = head.digest, 0
+    rows = queryset.order_by("pk").values()
+    pending = []
+    for values in rows.iterator(chunk_size=BATCH):
+        row_id = values[model._meta.pk.attname]
+        current = digest(previous, table, row_id, values)
+        pending.append((table, row_id, current, previous))
+        previous, count = current, count + 1
+        if len(pending) >= BATCH:
+            _insert_links(pending)
+            pending = []
+    _insert_links(pending)
+    if count:
+        ChainHead.objects.filter(pk=1).update(digest=previous, links=F("links") + count)
+    return count
+
+
+def _insert_links(pending):
+    if not pending:
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(ChainLink._meta.db_table)} "
+        f"({quote('table')}, {quote('row_id')}, {quote('digest')}, {quote('previous')}) VALUES (%s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, pending)
+
+
+@dataclass
+class Problem:
+    table: str
+    row_id: int | None
+    reason: str
+
+    def __str__(self):
+        where = f"{self.table} row {self.row_id}" if self.row_id is not None else self.table
+        return f"{where}: {self.reason}"
+
+
+def verify():
+    """The first Problem found, or None when the chain and every chained table are intact."""
+    models = chained_models()
+    previous, seen, count = "", {table: set() for table in models}, 0
+    links = ChainLink.objects.order_by("id").values_list("id", "table", "row_id", "digest", "previous")
+    batch = []
+    for link_values in links.iterator(chunk_size=BATCH):
+        batch.append(link_values)
+        if len(batch) >= BATCH:
+            problem, previous = _check_batch(batch, models, previous, seen)
+            if problem:
+                return problem
+            count, batch = count + len(batch), []
+    problem, previous = _check_batch(batch, models, previous, seen)
+    if problem:
+        return problem
+    count += len(batch)
+    head = ChainHead.objects.filter(pk=1).first()
+    if (head.digest if head else "") != previous or (head.links if head else 0) != count:
+        return Problem("chain", None, "the last links were removed (the chain head does not match)")
+    return _unlinked_rows(models, seen)
+
+
+def _check_batch(batch, models, previous, seen):
+    rows = {}
+    for table in {table for _id, table, *_rest in batch}:
+        model = models.get(table)
+        ids = [row_id for _id, t, row_id, *_rest in batch if t == table]
+        rows[table] = {} if model is None else {
+            values[model._meta.pk.attname]: values for values in model._base_manager.filter(pk__in=ids).values()
+        }
+    for _id, table, row_id, stored, stored_previous in batch:
+        if stored_previous != previous:
+            return Problem(table, row_id, "a link before this entry was removed or reordered"), previous
+        values = rows[table].get(row_id)
+        if values is None:
+            return Problem(table, row_id, "the row was deleted"), previous
+        if digest(previous, table, row_id, values) != stored:
+            return Problem(table, row_id, "the row was changed after it was written"), previous
+        seen[table].add(row_id)
+        previous = stored
+    return None, previous
+
+
+def _unlinked_rows(models, seen):
+    for table, model in models.items():
+        for row_id in model._base_manager.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH):
+            if row_id not in seen[table]:
+                return Problem(table, row_id, "the row was inserted without going through the application")
+    return None

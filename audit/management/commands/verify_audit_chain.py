@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from audit import chain
+from audit.models import ChainHead
+
+
+class Command(BaseCommand):
+    help = (
+        "Check that no audit entry or history row was changed, deleted or inserted outside the "
+        "application. Exits 0 when the chain is intact, 1 naming the first broken entry."
+    )
+
+    def handle(self, *args, **options):
+        problem = chain.verify()
+        if problem:
+            raise CommandError(f"Audit chain broken at {problem}.", returncode=1)
+        head = ChainHead.objects.filter(pk=1).first()
+        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {head.links if head else 0} entries verified."))
