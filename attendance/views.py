@@ -37,9 +37,10 @@ def attendance_roster(request, course_pk):
     data = web.form_data(request)
     rows = [(student, RosterRowForm(data, prefix=f"row-{student.pk}", initial=_initial(existing.get(student.pk))))
             for student in students]
-    if data is not None and all([form.is_valid() for _student, form in rows]):
-        if _save(request, course, date, period, rows):
-            return redirect(f"{reverse('attendance:roster', args=[course.pk])}?date={date.isoformat()}&period={period}")
+    # A list, not a generator: every row is validated so every row shows its own error.
+    valid = data is not None and all([form.is_valid() for _student, form in rows])  # noqa: C419
+    if valid and _save(request, course, date, period, rows):
+        return redirect(f"{reverse('attendance:roster', args=[course.pk])}?date={date.isoformat()}&period={period}")
     absences = {row["student_id"]: row["absences"] for row in Attendance.objects.filter(course=course).absence_counts()}
     return render(request, "attendance/roster.html", {
         "course": course, "day": day, "date": date, "period": period, "retaking": bool(existing),

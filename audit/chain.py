@@ -72,7 +72,7 @@ def link(model, row_id):
     link_rows(model, model._base_manager.filter(pk=row_id))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the writer's transaction; no savepoint round trips
 def link_rows(model, queryset):
     """Append every row of queryset, in primary-key order; returns how many were linked."""
     table = model._meta.db_table

@@ -12,7 +12,7 @@ from audit.models import Action, AuditLog
 from sms import context
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def log_action(*, action, entity_type="", entity_id="", changes=None, success=True, user=None, request=None):
     actor = context.current()
     user = user if user is not None else _request_user(request) or actor.user

@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendance.models import Attendance
+from audit.selectors import record_history
 from courses import access, evaluation, services
 from courses.filters import CourseFilter
 from courses.forms import CourseForm, EnrolForm, rules_formset, rules_from
 from courses.models import Course, Enrollment
 from grades.selectors import final_grades_for_course
-from sms import web
+from sms import roles, web
 
 ENROL_CHOICES_SHOWN = 200
 
@@ -45,6 +46,7 @@ def course_detail(request, pk):
         "course": course, "rows": rows, "weight_total": course.rules_weight_total,
         "can_edit": access.can_edit_course(request.user),
         "can_manage": access.can_manage_course_records(request.user, course),
+        "history_entries": record_history(course) if roles.is_admin(request.user) else None,
     })
 
 

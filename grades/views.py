@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.selectors import record_history
 from courses.access import can_manage_course_records
 from courses.models import Course, Enrollment
 from grades import access, services
 from grades.forms import GradeForm, RosterHeaderForm, RosterRowForm
 from grades.models import Grade
 from grades.selectors import final_grades_for_course
-from sms import web
+from sms import roles, web
 from sms.services import RowErrors
 
 ROW_FIELDS = ("max_grade", "date_submitted", "notes")
@@ -41,7 +42,8 @@ def grade_roster(request, course_pk):
 
 def _roster_valid(header, rows):
     valid = header.is_valid()
-    return all([form.is_valid() for _student, form in rows]) and valid
+    # A list, not a generator: every row is validated so every row shows its own error.
+    return all([form.is_valid() for _student, form in rows]) and valid  # noqa: C419
 
 
 def _record(request, course, header, rows):
@@ -135,7 +137,10 @@ def grade_edit(request, pk):
             messages.success(request, _("The grade of %(name)s for “%(assignment)s” was saved.")
                              % {"name": grade.student.full_name, "assignment": grade.assignment_name})
             return redirect("grades:list", grade.course_id)
-    return render(request, "grades/form.html", {"form": form, "grade": grade})
+    return render(request, "grades/form.html", {
+        "form": form, "grade": grade,
+        "history_entries": record_history(grade) if roles.is_admin(request.user) else None,
+    })
 
 
 @web.reader_required

@@ -38,6 +38,15 @@ class DeletedFilter(admin.SimpleListFilter):
 class SoftDeleteAdmin(SimpleHistoryAdmin):
     actions = ["soft_delete_selected", "restore_selected"]
     readonly_fields = ("deleted_at",)
+    change_form_template = "admin/sms_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Each change with who, when and old → new, under the form (audit.selectors, one query).
+        from audit.selectors import record_history
+
+        obj = self.model.all_objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra_context = {**(extra_context or {}), "history_entries": record_history(obj) if obj else None}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         # all_objects so the "deleted" filter can show deleted rows; the filter hides them by default.

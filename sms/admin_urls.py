@@ -4,4 +4,11 @@ Each app appends its own `path(...)` here (metrics/, backups/, audit/); template
 links to them by URL name when they exist.
 """
 
-urlpatterns = []
+from django.urls import path
+
+from audit import views as audit_views
+
+urlpatterns = [
+    path("tools/audit/", audit_views.timeline_page, name="admin-audit-timeline"),
+    path("tools/audit/<str:entry_id>/", audit_views.entry_page, name="admin-audit-entry"),
+]

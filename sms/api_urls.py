@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from attendance.api import AttendanceViewSet
+from audit.api import AuditLogDetail, AuditLogList
 from courses.api import CourseViewSet, EnrollmentViewSet
 from grades.api import DailyPerformanceViewSet, GradeViewSet
 from sms.api.auth import TokenView
@@ -26,6 +27,8 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("audit/logs/", AuditLogList.as_view(), name="api-audit-logs"),
+    path("audit/logs/<str:entry_id>/", AuditLogDetail.as_view(), name="api-audit-log"),
     path("", include(router.urls)),
     path("", include("sms.transfer.api_urls")),  # imports/<kind>/, exports/<kind>.<fmt>, report-cards/<pk>/
 ]

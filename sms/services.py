@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import log_action
+
 
 class RowErrors(ValidationError):
     """A bulk write failed; nothing was saved. `rows` maps a 0-based row index to its errors."""
@@ -50,6 +52,8 @@ def restore(instance, *, reason=None):
         )
     instance._change_reason = reason
     instance.restore()
+    log_action(action="restore_deleted", entity_type=instance._meta.label_lower, entity_id=instance.pk,
+               changes={"object": str(instance), "reason": reason or ""})
     return instance
 
 

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sms import web
+from audit.selectors import record_history
+from sms import roles, web
 from students import access, services
 from students.filters import StudentFilter
 from students.forms import StudentForm
@@ -31,6 +32,7 @@ def student_detail(request, pk):
     return render(request, "students/detail.html", {
         "student": student, **student_record(student),
         "can_edit": access.can_edit_students(request.user),
+        "history_entries": record_history(student) if roles.is_admin(request.user) else None,
     })
 
 

@@ -66,7 +66,7 @@ def test_one_invalid_row_saves_nothing_and_shows_its_error_beside_it(client, tea
     data[f"row-{students[2].pk}-grade"] = "15"
     response = client.post(reverse("grades:roster", args=[course.pk]), data)
     assert "Grade 23 is above the maximum 20 for this assignment." in response.content.decode()
-    assert f'value="18"' in response.content.decode() and Grade.objects.count() == 0
+    assert 'value="18"' in response.content.decode() and Grade.objects.count() == 0
     data[f"row-{students[1].pk}-grade"] = "20"
     assert client.post(reverse("grades:roster", args=[course.pk]), data).status_code == 302
     assert Grade.objects.count() == 3

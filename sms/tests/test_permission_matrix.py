@@ -113,6 +113,9 @@ WEB = [
     ("logout", "post", url("logout"), (302, 302, 302, 302)),
     ("password_change", "get", url("password_change"), (ANON_WEB, 200, 200, 200)),
     ("password_change_done", "get", url("password_change_done"), (ANON_WEB, 200, 200, 200)),
+    ("admin-audit-timeline", "get", url("admin-audit-timeline"), (ANON_WEB, 403, 403, 200)),
+    ("admin-audit-entry", "get", lambda w: reverse("admin-audit-entry", args=["action:999999"]),
+     (ANON_WEB, 403, 403, 404)),
 ]
 
 # Restoring a row that is not deleted is 404: restore looks among deleted rows only.
@@ -167,6 +170,8 @@ API = [
     ("api-export", "get", lambda w: reverse("api-export", args=["students", "csv"]), (401, 200, 200, 200)),
     ("api-report-card", "get", url("api-report-card", "student"), (401, 200, 200, 200)),
     ("api-report-card", "get", url("api-report-card", "deleted_student"), (401, 404, 404, 404)),
+    ("api-audit-logs", "get", url("api-audit-logs"), (401, 403, 403, 200)),
+    ("api-audit-log", "get", lambda w: reverse("api-audit-log", args=["action:999999"]), (401, 403, 403, 404)),
 ]
 
 CASES = [(*case, role, case[3][index]) for case in WEB + API for index, role in enumerate(ROLES)]

@@ -2,6 +2,8 @@
 
 import logging
 
+from audit.services import log_action
+
 logger = logging.getLogger("sms.transfer")
 
 
@@ -33,3 +35,4 @@ def record_report_card(student, semester):
 
 def _log_action(**entry):
     logger.info("%s %s %s", entry["action"], entry["entity_type"], entry["changes"])
+    log_action(**entry)

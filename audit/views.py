@@ -1,0 +1,53 @@
+"""The audit timeline in the admin site: admins only; a refused attempt is itself logged."""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from audit import selectors
+from audit.forms import TimelineFilterForm
+from audit.models import Action
+from audit.services import log_action
+from sms import roles
+
+PAGE_SIZE = 50
+
+
+def require_admin(request, what):
+    """Admins pass; anyone else signed in gets 403, and the attempt goes to the audit log."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url="admin:login")
+    if not roles.is_admin(request.user):
+        log_action(action=Action.PERMISSION_DENIED, success=False, entity_type="audit",
+                   changes={"path": request.path, "what": what})
+        raise PermissionDenied
+    return None
+
+
+def timeline_page(request):
+    refused = require_admin(request, "audit timeline")
+    if refused:
+        return refused
+    form = TimelineFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.timeline(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/timeline.html", {
+        **admin.site.each_context(request), "title": "Audit timeline", "form": form,
+        "page": page, "entries": selectors.with_ids(page.object_list), "query": query.urlencode(),
+    })
+
+
+def entry_page(request, entry_id):
+    refused = require_admin(request, "audit entry")
+    if refused:
+        return refused
+    found = selectors.entry(entry_id)
+    if found is None:
+        raise Http404
+    return render(request, "audit/entry.html", {**admin.site.each_context(request), "entry": found,
+                                                "title": found["id"]})
