@@ -348,3 +348,11 @@ def test_rows_for_a_deleted_student_or_course_are_refused(school, admin_user):
     table = table_of(GRADE_HEADERS, [["S2026-002", "GRK-101", "Quiz", "Εργασία", "10", "20"]])
     assert preview("grades", table, admin_user).rows[0].messages == [
         "student_id: No student has the student ID S2026-002."]
+
+
+def test_a_confirmed_import_writes_an_audit_log_entry(school, admin_user):
+    from audit.models import AuditLog
+
+    apply("students", table_of(STUDENT_HEADERS, [["S7", "Ann", "Lee", "ann@x.gr"]]), admin_user)
+    entry = AuditLog.objects.get(action="import")
+    assert entry.entity_type == "student" and entry.changes["created"] == 1 and entry.success
