@@ -46,12 +46,21 @@ def chained_models():
     return {model._meta.db_table: model for model in found}
 
 
-def canonical(values):
-    return json.dumps(values, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
+def columns(model):
+    """The row's columns in a fixed (sorted) order; a row is hashed as these values."""
+    return sorted(field.attname for field in model._meta.concrete_fields)
 
 
-def digest(previous, table, row_id, values):
-    message = f"{previous}|{table}|{row_id}|{canonical(values)}".encode()
+def canonical(row):
+    """The stored values joined with a unit separator; JSON values as sorted JSON."""
+    return "\x1f".join(
+        json.dumps(value, sort_keys=True, default=str) if isinstance(value, (dict, list)) else str(value)
+        for value in row
+    )
+
+
+def digest(previous, table, row_id, row):
+    message = f"{previous}|{table}|{row_id}|{canonical(row)}".encode()
     return hmac.new(key(), message, hashlib.sha256).hexdigest()
 
 
@@ -75,14 +84,13 @@ def link(model, row_id):
 @transaction.atomic(savepoint=False)  # inside the writer's transaction; no savepoint round trips
 def link_rows(model, queryset):
     """Append every row of queryset, in primary-key order; returns how many were linked."""
-    table = model._meta.db_table
+    table, names = model._meta.db_table, columns(model)
     head = _locked_head()
     previous, count = head.digest, 0
-    rows = queryset.order_by("pk").values()
+    rows = queryset.order_by("pk").values_list(model._meta.pk.attname, *names)
     pending = []
-    for values in rows.iterator(chunk_size=BATCH):
-        row_id = values[model._meta.pk.attname]
-        current = digest(previous, table, row_id, values)
+    for row_id, *row in rows.iterator(chunk_size=BATCH):
+        current = digest(previous, table, row_id, row)
         pending.append((table, row_id, current, previous))
         previous, count = current, count + 1
         if len(pending) >= BATCH:
@@ -146,7 +154,8 @@ def _check_batch(batch, models, previous, seen):
         model = models.get(table)
         ids = [row_id for _id, t, row_id, *_rest in batch if t == table]
         rows[table] = {} if model is None else {
-            values[model._meta.pk.attname]: values for values in model._base_manager.filter(pk__in=ids).values()
+            row_id: row for row_id, *row in model._base_manager.filter(pk__in=ids).values_list(
+                model._meta.pk.attname, *columns(model))
         }
     for _id, table, row_id, stored, stored_previous in batch:
         if stored_previous != previous:
