@@ -7,8 +7,10 @@ links to them by URL name when they exist.
 from django.urls import path
 
 from audit import views as audit_views
+from metrics import views as metrics_views
 
 urlpatterns = [
+    path("tools/metrics/", metrics_views.dashboard_page, name="admin-metrics-dashboard"),
     path("tools/audit/", audit_views.timeline_page, name="admin-audit-timeline"),
     path("tools/audit/<str:entry_id>/", audit_views.entry_page, name="admin-audit-entry"),
 ]

@@ -12,6 +12,7 @@ from attendance.api import AttendanceViewSet
 from audit.api import AuditLogDetail, AuditLogList
 from courses.api import CourseViewSet, EnrollmentViewSet
 from grades.api import DailyPerformanceViewSet, GradeViewSet
+from metrics.api import MetricsView
 from sms.api.auth import TokenView
 from students.api import StudentViewSet
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("audit/logs/", AuditLogList.as_view(), name="api-audit-logs"),
+    path("metrics/<str:report>/", MetricsView.as_view(), name="api-metrics"),
     path("audit/logs/<str:entry_id>/", AuditLogDetail.as_view(), name="api-audit-log"),
     path("", include(router.urls)),
     path("", include("sms.transfer.api_urls")),  # imports/<kind>/, exports/<kind>.<fmt>, report-cards/<pk>/

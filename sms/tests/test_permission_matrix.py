@@ -114,6 +114,7 @@ WEB = [
     ("password_change", "get", url("password_change"), (ANON_WEB, 200, 200, 200)),
     ("password_change_done", "get", url("password_change_done"), (ANON_WEB, 200, 200, 200)),
     ("admin-audit-timeline", "get", url("admin-audit-timeline"), (ANON_WEB, 403, 403, 200)),
+    ("admin-metrics-dashboard", "get", url("admin-metrics-dashboard"), (ANON_WEB, 403, 403, 200)),
     ("admin-audit-entry", "get", lambda w: reverse("admin-audit-entry", args=["action:999999"]),
      (ANON_WEB, 403, 403, 404)),
 ]
@@ -171,6 +172,7 @@ API = [
     ("api-report-card", "get", url("api-report-card", "student"), (401, 200, 200, 200)),
     ("api-report-card", "get", url("api-report-card", "deleted_student"), (401, 404, 404, 404)),
     ("api-audit-logs", "get", url("api-audit-logs"), (401, 403, 403, 200)),
+    ("api-metrics", "get", lambda w: reverse("api-metrics", args=["dashboard"]), (401, 403, 403, 200)),
     ("api-audit-log", "get", lambda w: reverse("api-audit-log", args=["action:999999"]), (401, 403, 403, 404)),
 ]
 

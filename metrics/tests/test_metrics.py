@@ -1,0 +1,182 @@
+"""Metrics against a hand-computed school, the semester filter, an empty database, access, queries."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from attendance.models import Attendance
+from conftest import enroll, make_course, make_student
+from grades.models import Grade
+from metrics import reports
+from metrics.selectors import Scope
+from sms.api.testing import data_of, error_of, token_client
+
+pytestmark = pytest.mark.django_db
+FALL = "2026 Fall"
+
+
+@pytest.fixture(autouse=True)
+def no_cached_numbers():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def grade(student, course, category, value, maximum=20):
+    Grade.objects.create(student=student, course=course, assignment_name=category, category=category,
+                         grade=Decimal(value), max_grade=Decimal(maximum), date_assigned=datetime.date(2026, 10, 1))
+
+
+def absent(student, course, day, status="Absent"):
+    Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, day), status=status)
+
+
+@pytest.fixture
+def school():
+    """Course A (2026 Fall; limit 2 absences) with s1 17.0/20, s2 9.0/20 and 3 absences, s3 no grades;
+    course B (2026 Spring) with s1 18.0/20."""
+    a = make_course(semester=FALL, periods_per_week=1,
+                    evaluation_rules=[{"category": "Homework", "weight": 50}, {"category": "Final", "weight": 50}])
+    b = make_course(semester="2026 Spring", evaluation_rules=[{"category": "Homework", "weight": 100}])
+    s1 = make_student(enrollment_date=datetime.date(2026, 9, 10))
+    s2 = make_student(enrollment_date=datetime.date(2025, 9, 1))
+    s3 = make_student(enrollment_date=datetime.date(2026, 10, 1), is_active=False)
+    for student in (s1, s2, s3):
+        enroll(student, a)
+    enroll(s1, b)
+    grade(s1, a, "Homework", 18), grade(s1, a, "Final", 16)  # 90 %, 80 % → 85 % → 17.0
+    grade(s2, a, "Homework", 8), grade(s2, a, "Final", 10)   # 40 %, 50 % → 45 % → 9.0
+    grade(s1, b, "Homework", 45, 50)                          # 90 % → 18.0
+    for day in (5, 12, 19):
+        absent(s2, a, day)
+    absent(s1, a, 5, "Present"), absent(s1, a, 12, "Late"), absent(s3, a, 5, "Excused")
+    return {"a": a, "b": b, "s1": s1, "s2": s2, "s3": s3}
+
+
+def test_student_metrics_for_a_semester(school):
+    data = reports.students_report(Scope(semester=FALL))
+    assert (data["total"], data["active"], data["new_this_semester"], data["at_risk"]) == (3, 2, 2, 1)
+    assert data["enrolled_per_course"] == [{"course_id": school["a"].pk, "course_code": school["a"].course_code,
+                                           "course_name": "Mathematics", "enrolled": 3}]
+
+
+def test_course_metrics_average_pass_rate_attendance_and_distribution(school):
+    [row] = reports.courses_report(Scope(semester=FALL))["courses"]
+    assert (row["enrolled"], row["graded"], row["average_final"], row["pass_rate"]) == (
+        3, 2, Decimal("13.0"), Decimal("50.0"))
+    assert row["attendance_rate"] == Decimal("33.3")  # 2 of 6 lessons attended (present or late)
+    assert {item["label"]: item["count"] for item in row["grade_distribution"]} == {
+        "Άριστα": 0, "Λίαν Καλώς": 1, "Καλώς": 0, "Μέτρια": 0, "Ανεπιτυχώς": 1}
+
+
+def test_grade_metrics_are_normalised_by_the_maximum(school):
+    data = reports.grades_report(Scope(semester=FALL))
+    assert (data["count"], data["average"], data["median"], data["pass_rate"]) == (
+        4, Decimal("13.0"), Decimal("13.0"), Decimal("75.0"))
+    assert {(b["from"], b["count"]) for b in data["histogram"] if b["count"]} == {(8, 1), (10, 1), (16, 1), (18, 1)}
+    assert {item["letter"]: item["count"] for item in data["by_letter"] if item["count"]} == {"A-": 1, "B-": 1, "F": 2}
+    assert {item["label"]: item["count"] for item in data["by_label"] if item["count"]} == {
+        "Άριστα": 1, "Λίαν Καλώς": 1, "Μέτρια": 1, "Ανεπιτυχώς": 1}
+    everything = reports.grades_report(Scope())
+    assert everything["count"] == 5 and everything["histogram"][-1]["count"] == 2  # 45/50 is 18.0 too
+
+
+def test_label_thresholds_follow_the_display_rounding():
+    course = make_course(evaluation_rules=[{"category": "Homework", "weight": 100}])
+    student = make_student()
+    enroll(student, course)
+    grade(student, course, "Homework", "9.95")   # shows as 10.0: a pass, Μέτρια
+    grade(student, course, "Homework", "17.99")  # 89.95 % shows as 90.0 %: A-, and 18.0: Άριστα
+    data = reports.grades_report(Scope())
+    assert data["pass_rate"] == Decimal("100.0")
+    assert {i["label"] for i in data["by_label"] if i["count"]} == {"Μέτρια", "Άριστα"}
+    assert {i["letter"] for i in data["by_letter"] if i["count"]} == {"F", "A-"}
+
+
+def test_attendance_metrics_with_case_exact_statuses_and_weekly_trend(school):
+    data = reports.attendance_report(Scope(semester=FALL))
+    assert data["by_status"] == {"Present": 1, "Absent": 3, "Late": 1, "Excused": 1}
+    assert (data["records"], data["rate"], data["over_limit"]) == (6, Decimal("33.3"), 1)
+    assert data["over_limit_students"] == [school["s2"].pk]
+    assert [(week["week"], week["records"], week["rate"]) for week in data["weekly_trend"]] == [
+        ("2026-10-05", 3, Decimal("33.3")), ("2026-10-12", 2, Decimal("50.0")), ("2026-10-19", 1, Decimal("0.0"))]
+
+
+def test_a_course_filter_narrows_every_metric(school):
+    data = reports.dashboard_report(Scope(course=school["b"].pk))
+    assert data["students"]["total"] == 1 and data["grades"]["count"] == 1
+    assert data["courses"]["average_final"] == Decimal("18.0")
+
+
+def test_an_empty_database_gives_zeros_and_nothing_divided_by_zero():
+    data = reports.dashboard_report(Scope())
+    assert data["students"] == {"total": 0, "active": 0, "new_this_semester": 0, "at_risk": 0}
+    assert data["grades"]["average"] is None and data["grades"]["pass_rate"] is None
+    assert data["attendance"]["rate"] is None and data["courses"]["average_final"] is None
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_size(django_assert_num_queries):
+    courses = [make_course(evaluation_rules=[{"category": "Homework", "weight": 100}]) for _ in range(3)]
+    for number in range(40):
+        student = make_student()
+        for course in courses:
+            enroll(student, course)
+            grade(student, course, "Homework", number % 21)
+            absent(student, course, 1 + number % 20)
+    # students, courses, attendance counts, enrollments, grades, daily performance, distribution,
+    # median percentages, weekly trend
+    with django_assert_num_queries(9):
+        data = reports.dashboard_report(Scope())
+    assert data["grades"]["count"] == 120 and data["students"]["total"] == 40
+
+
+def test_numbers_are_cached_for_at_most_a_minute(school, django_assert_num_queries):
+    reports.report("grades", Scope())
+    with django_assert_num_queries(0):
+        reports.report("grades", Scope())
+    assert reports.CACHE_SECONDS <= 60
+
+
+def test_the_api_serves_each_report_to_admins_in_the_envelope(school, admin_user):
+    client = token_client(admin_user)
+    for name in ("students", "courses", "grades", "attendance", "dashboard"):
+        assert data_of(client.get(f"/api/v1/metrics/{name}/", {"semester": "2026 fall"}))
+    assert data_of(client.get("/api/v1/metrics/students/", {"semester": FALL}))["at_risk"] == 1
+    error = error_of(client.get("/api/v1/metrics/grades/", {"semester": "Autumn", "course": "x"}), 400)
+    assert error["code"] == "VALIDATION_ERROR" and {"semester", "course"} <= set(error["details"])
+    error_of(client.get("/api/v1/metrics/nonsense/"), 404)
+
+
+def test_teachers_and_viewers_are_refused_and_anonymous_must_sign_in(client, teacher, viewer):
+    for user in (teacher, viewer):
+        error_of(token_client(user).get("/api/v1/metrics/dashboard/"), 403)
+        client.force_login(user)
+        assert client.get(reverse("admin-metrics-dashboard")).status_code == 403
+    client.logout()
+    assert client.get(reverse("admin-metrics-dashboard")).status_code == 302
+
+
+def test_the_admin_page_draws_three_accessible_charts(school, client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin-metrics-dashboard"), {"semester": FALL}).content.decode()
+    for chart in ("grade-histogram", "attendance-trend", "pass-rate-per-course"):
+        assert f'<svg class="chart" id="{chart}" role="img"' in page
+        assert f'<desc id="{chart}-desc">' in page
+    assert "Number of grades per band: 0–2: 0" in page
+
+
+def test_the_admin_page_says_when_there_is_no_data_yet(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin-metrics-dashboard"), {"semester": "bad"}).content.decode()
+    assert 'id="no-data"' in page and "Please correct the filters" in page
+
+
+def test_a_cache_outage_still_serves_the_numbers(school, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr("metrics.reports.cache.get_or_set", down)
+    assert reports.report("grades", Scope(semester=FALL))["count"] == 4
