@@ -6,4 +6,5 @@ app_name = "attendance"
 
 urlpatterns = [
     path("course/<int:course_pk>/", views.attendance_roster, name="roster"),
+    path("course/<int:course_pk>/summary/", views.course_summary, name="course-summary"),
 ]

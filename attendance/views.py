@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from attendance import services
 from attendance.forms import RosterDayForm, RosterRowForm
-from attendance.models import Attendance, Status
+from attendance.models import COUNTED_ABSENCES, Attendance, Status
 from courses.access import can_manage_course_records
 from courses.models import Course, Enrollment
 from sms import web
@@ -31,8 +32,7 @@ def attendance_roster(request, course_pk):
     if not day.is_valid():
         return render(request, "attendance/roster.html", {"course": course, "day": day, "rows": None})
     date, period = day.cleaned_data["date"], day.cleaned_data["period"]
-    students = [e.student for e in Enrollment.objects.live().filter(course=course).select_related("student")
-                .order_by("student__last_name", "student__first_name", "student_id")]
+    students = _enrolled_students(course)
     existing = {r.student_id: r for r in Attendance.objects.for_roster(course, date, period)}
     data = web.form_data(request)
     rows = [(student, RosterRowForm(data, prefix=f"row-{student.pk}", initial=_initial(existing.get(student.pk))))
@@ -46,6 +46,11 @@ def attendance_roster(request, course_pk):
         "course": course, "day": day, "date": date, "period": period, "retaking": bool(existing),
         "rows": [(s, form, absences.get(s.pk, 0)) for s, form in rows],
     })
+
+
+def _enrolled_students(course):
+    return [e.student for e in Enrollment.objects.live().filter(course=course).select_related("student")
+            .order_by("student__last_name", "student__first_name", "student_id")]
 
 
 def _initial(record):
@@ -73,3 +78,34 @@ def _save(request, course, date, period, rows):
          "present": counts[Status.PRESENT], "absent": counts[Status.ABSENT],
          "late": counts[Status.LATE], "excused": counts[Status.EXCUSED]})
     return True
+
+
+@web.reader_required
+def course_summary(request, course_pk):
+    """Absences per enrolled student with near/over-limit flags; every signed-in role may read it.
+
+    5 queries for a viewer however many students (session, user, role, course, students and one
+    aggregate of the course's records per student and status); a teacher adds their taught courses.
+    """
+    course = get_object_or_404(Course, pk=course_pk)
+    counts = {
+        row["student_id"]: row
+        for row in Attendance.objects.filter(course=course).values("student_id").annotate(
+            **{status.lower(): Count("id", filter=Q(status=status)) for status in Status.values},
+            absences=Count("id", filter=Q(status__in=COUNTED_ABSENCES)),
+        )
+    }
+    limit, warn_at = course.absence_limit, course.absence_warning_at
+    empty = {status.lower(): 0 for status in Status.values} | {"absences": 0}
+    rows = []
+    for student in _enrolled_students(course):
+        row = {"student": student, **counts.get(student.pk, empty)}
+        row["over"] = limit is not None and row["absences"] > limit
+        row["near"] = limit is not None and not row["over"] and 0 < warn_at <= row["absences"]
+        row["left"] = None if limit is None else max(limit - row["absences"], 0)
+        rows.append(row)
+    return render(request, "attendance/summary.html", {
+        "course": course, "rows": rows, "limit": limit, "warn_at": warn_at,
+        "near_count": sum(row["near"] for row in rows), "over_count": sum(row["over"] for row in rows),
+        "can_manage": can_manage_course_records(request.user, course),
+    })

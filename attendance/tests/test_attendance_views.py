@@ -104,3 +104,112 @@ def test_viewers_and_other_teachers_are_refused(client, viewer, teacher, course,
         assert client.get(url(course)).status_code == 403
         assert client.post(url(course), statuses([student], "Absent")).status_code == 403
     assert not Attendance.objects.exists()
+
+
+def summary_url(course):
+    return reverse("attendance:course-summary", args=[course.pk])
+
+
+def test_unknown_or_deleted_course_is_not_found(client, admin_user, course):
+    client.force_login(admin_user)
+    for name in ("attendance:roster", "attendance:course-summary"):
+        assert client.get(reverse(name, args=[999999])).status_code == 404
+    course.soft_delete()
+    assert client.get(url(course)).status_code == 404
+    assert client.post(url(course), {}).status_code == 404
+    assert client.get(summary_url(course)).status_code == 404
+
+
+def test_a_roster_posted_for_a_bad_day_saves_nothing_and_explains(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    for params in ({"date": "2026-13-45", "period": 1}, {"date": "2026-10-01", "period": "abc"},
+                   {"date": "2026-10-01", "period": 0}):
+        response = client.post(url(course, **params), statuses(students, "Absent", "Absent", "Absent"))
+        assert response.status_code == 200 and not response.context["day"].is_valid()
+    assert not Attendance.objects.exists()
+
+
+def test_a_post_without_statuses_saves_nothing_and_marks_every_row(client, teacher, taught):
+    course, _students = taught
+    client.force_login(teacher)
+    response = client.post(url(course), {})
+    assert response.status_code == 200 and not Attendance.objects.exists()
+    assert response.content.decode().count("roster-row row-error") == 3
+
+
+def test_summary_counts_each_status_and_flags_near_and_over_the_limit(client, viewer, taught):
+    course, students = taught  # limit 2, warning from 2
+    today = timezone.localdate()
+    for offset, status in enumerate(["Absent", "Excused", "Absent", "Late", "Present"]):
+        Attendance.objects.create(student=students[0], course=course, status=status,
+                                  date=today - datetime.timedelta(days=offset + 1))
+    for offset, status in enumerate(["Absent", "Excused"]):
+        Attendance.objects.create(student=students[1], course=course, status=status,
+                                  date=today - datetime.timedelta(days=offset + 1))
+    Attendance.objects.create(student=students[2], course=course, status="Late", date=today)
+    client.force_login(viewer)
+    response = client.get(summary_url(course))
+    assert response.status_code == 200
+    rows = {row["student"].pk: row for row in response.context["rows"]}
+    first = rows[students[0].pk]
+    assert (first["present"], first["absent"], first["late"], first["excused"], first["absences"]) == (1, 2, 1, 1, 3)
+    assert first["over"] and not first["near"] and first["left"] == 0
+    assert rows[students[1].pk]["near"] and not rows[students[1].pk]["over"]
+    assert rows[students[2].pk]["absences"] == 0 and not rows[students[2].pk]["near"]
+    page = response.content.decode()
+    assert page.count("over-limit") == 1 and page.count("near-limit") == 1
+    assert "1 student is over the limit; 1 student is near the limit." in page
+    assert 'id="take-attendance"' not in page  # viewers get no edit controls
+
+
+def test_summary_without_a_limit_flags_no_one(client, teacher):
+    course = make_course(periods_per_week=0)
+    course.teachers.add(teacher)
+    student = make_student()
+    enroll(student, course)
+    Attendance.objects.create(student=student, course=course, status="Absent", date=timezone.localdate())
+    client.force_login(teacher)
+    page = client.get(summary_url(course)).content.decode()
+    assert "no absence limit" in page and "over-limit" not in page and 'id="take-attendance"' in page
+
+
+def test_summary_runs_fixed_queries_for_many_students(client, viewer, django_assert_num_queries):
+    course = make_course()
+    for index in range(55):
+        student = make_student()
+        enroll(student, course)
+        Attendance.objects.create(student=student, course=course, status="Absent" if index % 2 else "Present",
+                                  date=timezone.localdate())
+    client.force_login(viewer)
+    # session, user, role, course, the per-student counts, enrolled students
+    with django_assert_num_queries(6):
+        response = client.get(summary_url(course))
+    assert len(response.context["rows"]) == 55
+
+
+def test_a_roster_of_many_students_is_saved_in_one_submit_and_resaving_changes_nothing(client, teacher):
+    course = make_course()
+    course.teachers.add(teacher)
+    students = [make_student() for _ in range(55)]
+    for student in students:
+        enroll(student, course)
+    client.force_login(teacher)
+    data = statuses(students, *["Present"] * 54, "Absent")
+    assert client.post(url(course), data).status_code == 302
+    assert client.post(url(course), data).status_code == 302
+    assert Attendance.objects.count() == 55 and Attendance.objects.filter(status="Absent").count() == 1
+    assert Attendance.history.count() == 55  # unchanged rows are not re-saved
+
+
+def test_roster_and_summary_are_in_greek_with_localised_dates(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    client.cookies["django_language"] = "el"
+    Attendance.objects.create(student=students[0], course=course, status="Absent",
+                              date=timezone.localdate())
+    page = client.get(url(course), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "Απών" in page or "Απουσ" in page
+    client.post(url(course), statuses(students, "Present", "Present", "Present"), HTTP_ACCEPT_LANGUAGE="el")
+    summary = client.get(summary_url(course), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "Absences toward the limit" not in summary

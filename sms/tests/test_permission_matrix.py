@@ -96,6 +96,9 @@ WEB = [
     ("grades:delete", "post", url("grades:delete", "grade_a"), (ANON_WEB, 403, 302, 302)),
     ("attendance:roster", "get", url("attendance:roster", "a"), (ANON_WEB, 403, 200, 200)),
     ("attendance:roster", "post", url("attendance:roster", "b"), (ANON_WEB, 403, 403, 200)),
+    ("attendance:course-summary", "get", url("attendance:course-summary", "b"), (ANON_WEB, 200, 200, 200)),
+    ("attendance:course-summary", "get", url("attendance:course-summary", "deleted_course"),
+     (ANON_WEB, 404, 404, 404)),
     ("transfer:index", "get", url("transfer:index"), (ANON_WEB, 200, 200, 200)),
     ("transfer:upload", "get", lambda w: reverse("transfer:upload", args=["students"]), (ANON_WEB, 403, 200, 200)),
     # A blank import template holds no data; any signed-in role may download it.
