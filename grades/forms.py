@@ -11,15 +11,39 @@ from sms.forms import SoftDeleteModelForm
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class NumberField(forms.DecimalField):
+    """A decimal typed either way (17.5 or 17,5, as Greek keyboards give) with errors saying what to type."""
+
+    default_error_messages = {
+        "invalid": _("Enter a number, e.g. 17.5."),
+        "max_digits": _("This number is too long: use at most %(max)s digits."),
+        "max_decimal_places": _("Use at most %(max)s decimal places, e.g. 17.25."),
+        "max_whole_digits": _("This number is too large: use at most %(max)s digits before the decimal point."),
+        "min_value": _("Enter a number of at least %(limit_value)s."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class GradeNumberField(NumberField):
+    default_error_messages = {
+        "invalid": _("Enter the grade as a number, e.g. 17.5, or leave it blank for no grade."),
+    }
+
+
 class RosterHeaderForm(forms.Form):
     """What every row of the roster shares; rows may override the maximum and add notes."""
 
     assignment_name = forms.CharField(label=_("Assignment"), max_length=200)
     category = forms.CharField(label=_("Category"), max_length=50)
-    max_grade = forms.DecimalField(
-        label=_("Maximum grade"), initial=Decimal(20), min_value=Decimal("0.01"), max_digits=6, decimal_places=2
+    max_grade = NumberField(
+        label=_("Maximum grade"), initial=Decimal(20), min_value=Decimal("0.01"), max_digits=6, decimal_places=2,
+        error_messages={"min_value": _("The maximum grade must be more than 0.")},
     )
-    weight = forms.DecimalField(
+    weight = NumberField(
         label=_("Weight"), initial=Decimal(1), min_value=Decimal("0.01"), max_digits=5, decimal_places=2,
         help_text=_("How much this assignment counts within its category (1 = normal)."),
     )
@@ -36,11 +60,12 @@ class RosterHeaderForm(forms.Form):
 class RosterRowForm(forms.Form):
     """One student's line; a blank grade means "no grade", never zero."""
 
-    grade = forms.DecimalField(label=_("Grade"), required=False, max_digits=6, decimal_places=2,
-                               widget=forms.NumberInput(attrs={"step": "any", "class": "grade-input"}))
-    max_grade = forms.DecimalField(label=_("Maximum grade"), required=False, min_value=Decimal("0.01"),
-                                   max_digits=6, decimal_places=2,
-                                   widget=forms.NumberInput(attrs={"step": "any", "class": "max-input"}))
+    grade = GradeNumberField(label=_("Grade"), required=False, max_digits=6, decimal_places=2,
+                             widget=forms.NumberInput(attrs={"step": "any", "class": "grade-input"}))
+    max_grade = NumberField(label=_("Maximum grade"), required=False, min_value=Decimal("0.01"),
+                            max_digits=6, decimal_places=2,
+                            error_messages={"min_value": _("The maximum grade must be more than 0.")},
+                            widget=forms.NumberInput(attrs={"step": "any", "class": "max-input"}))
     date_submitted = forms.DateField(label=_("Date submitted"), required=False, widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=500)
 
@@ -54,4 +79,5 @@ class GradeForm(SoftDeleteModelForm):
     class Meta:
         model = Grade
         fields = EDITABLE_FIELDS
+        field_classes = {"grade": NumberField, "max_grade": NumberField, "weight": NumberField}
         widgets = {"date_assigned": DATE, "date_submitted": DATE, "notes": forms.Textarea(attrs={"rows": 2})}

@@ -43,7 +43,30 @@ def grade_roster(request, course_pk):
 def _roster_valid(header, rows):
     valid = header.is_valid()
     # A list, not a generator: every row is validated so every row shows its own error.
-    return all([form.is_valid() for _student, form in rows]) and valid  # noqa: C419
+    rows_valid = all([form.is_valid() for _student, form in rows])  # noqa: C419
+    _check_ranges(header.cleaned_data.get("max_grade") if valid else None, rows)
+    return valid and rows_valid and not any(form.errors for _student, form in rows)
+
+
+def _check_ranges(default_max, rows):
+    """Grades out of range are reported with any other row's errors, not on the next submit.
+
+    The service checks the same again when saving; this only spares the teacher a second round.
+    """
+    for _student, form in rows:
+        if form.errors or form.cleaned_data.get("grade") is None:
+            continue
+        grade, maximum = form.cleaned_data["grade"], form.cleaned_data["max_grade"] or default_max
+        if grade < 0:
+            form.add_error("grade", _("A grade cannot be negative."))
+        elif maximum is not None and grade > maximum:
+            form.add_error("grade", _("Grade %(grade)s is above the maximum %(max)s for this assignment.")
+                           % {"grade": _plain(grade), "max": _plain(maximum)})
+
+
+def _plain(number):
+    """23.00 → 23, 18.50 → 18.5: as the model's own message writes it."""
+    return f"{number.normalize():f}"
 
 
 def _record(request, course, header, rows):

@@ -62,7 +62,13 @@ def test_one_invalid_row_saves_nothing_and_shows_its_error_beside_it(client, tea
     assert response.status_code == 200 and Grade.objects.count() == 0
     page = response.content.decode()
     assert "Nothing was saved" in page
-    assert f'id="row-{students[2].pk}" class="roster-row row-error"' in page  # not a number
+    # Both rows are explained in the same answer: not a number, and above the maximum.
+    assert f'id="row-{students[2].pk}" class="roster-row row-error"' in page
+    assert f'id="row-{students[1].pk}" class="roster-row row-error"' in page
+    assert f'id="row-{students[0].pk}" class="roster-row"' in page
+    assert "Enter the grade as a number, e.g. 17.5, or leave it blank for no grade." in page
+    assert "Grade 23 is above the maximum 20 for this assignment." in page
+    assert 'value="18"' in page and 'value="abc"' in page  # what was typed comes back
     data[f"row-{students[2].pk}-grade"] = "15"
     response = client.post(reverse("grades:roster", args=[course.pk]), data)
     assert "Grade 23 is above the maximum 20 for this assignment." in response.content.decode()
@@ -174,3 +180,101 @@ def test_delete_asks_first_and_other_teachers_are_refused(client, teacher, viewe
     assert client.post(reverse("grades:delete", args=[grade.pk])).status_code == 302
     assert not Grade.objects.exists() and Grade.all_objects.get().is_deleted
     assert client.get(reverse("grades:edit", args=[grade.pk])).status_code == 404
+
+
+def test_a_grade_typed_with_a_decimal_comma_is_accepted(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students[:2], ["12,5", " 17.25 "], max_grade="20,0")
+    assert client.post(reverse("grades:roster", args=[course.pk]), data).status_code == 302
+    assert sorted(Grade.objects.values_list("grade", flat=True)) == [Decimal("12.5"), Decimal("17.25")]
+
+
+def test_negative_grades_row_maximums_and_bad_header_values_are_explained(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students, ["-1", "45", "10"], date_assigned="2026-02-30", weight="abc")
+    data[f"row-{students[1].pk}-max_grade"] = "40"
+    data[f"row-{students[2].pk}-max_grade"] = "0"
+    data[f"row-{students[2].pk}-date_submitted"] = "yesterday"
+    response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    assert response.status_code == 200 and not Grade.objects.exists()
+    rows = {student.pk: form for student, form in response.context["rows"]}
+    assert rows[students[0].pk].errors["grade"] == ["A grade cannot be negative."]
+    assert rows[students[1].pk].errors["grade"] == ["Grade 45 is above the maximum 40 for this assignment."]
+    assert rows[students[2].pk].errors["max_grade"] == ["The maximum grade must be more than 0."]
+    assert "date_submitted" in rows[students[2].pk].errors
+    header = response.context["header"]
+    assert "date_assigned" in header.errors and header.errors["weight"] == ["Enter a number, e.g. 17.5."]
+
+
+def test_a_submission_date_before_the_assignment_is_a_row_error_from_the_service(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students[:2], ["10", "11"])
+    data[f"row-{students[1].pk}-date_submitted"] = "2026-09-01"
+    response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    assert response.status_code == 200 and not Grade.objects.exists()
+    assert "The submission date cannot be before the date assigned." in response.content.decode()
+    assert f'id="row-{students[1].pk}" class="roster-row row-error"' in response.content.decode()
+
+
+def test_the_roster_and_its_errors_are_in_greek(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    client.cookies["django_language"] = "el"
+    page = client.get(reverse("grades:roster", args=[course.pk])).content.decode()
+    assert "Αποθήκευση" in page and "Save all grades" not in page
+    response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["x", "23", ""]))
+    page = response.content.decode()
+    assert "Enter the grade as a number" not in page and "Grade 23 is above" not in page
+    assert "23" in page and not Grade.objects.exists()
+
+
+def test_sheet_shows_edit_links_to_the_courses_teacher_and_greek_numbers(client, teacher, taught):
+    course, students = taught
+    grade = make_grade(students[0], course, grade="15.5")
+    client.force_login(teacher)
+    page = client.get(reverse("grades:list", args=[course.pk])).content.decode()
+    assert reverse("grades:edit", args=[grade.pk]) in page and 'id="enter-grades"' in page
+    client.cookies["django_language"] = "el"
+    assert "15,50/20,00" in client.get(reverse("grades:list", args=[course.pk])).content.decode()
+
+
+def test_sheet_of_an_unknown_or_deleted_course_is_not_found(client, viewer, course):
+    client.force_login(viewer)
+    assert client.get(reverse("grades:list", args=[999999])).status_code == 404
+    course.soft_delete()
+    assert client.get(reverse("grades:list", args=[course.pk])).status_code == 404
+
+
+def test_editing_with_a_non_number_keeps_the_form_and_a_deleted_grade_is_gone(client, teacher, taught):
+    course, students = taught
+    grade = make_grade(students[0], course)
+    client.force_login(teacher)
+    data = {"assignment_name": "Quiz", "category": "Homework", "grade": "fifteen", "max_grade": "20",
+            "weight": "1", "date_assigned": "not a date", "date_submitted": "", "notes": "", "reason": ""}
+    response = client.post(reverse("grades:edit", args=[grade.pk]), data)
+    assert response.status_code == 200 and "grade" in response.context["form"].errors
+    assert "date_assigned" in response.context["form"].errors and 'value="fifteen"' in response.content.decode()
+    data.update(grade="16,5", date_assigned="2026-10-01")
+    response = client.post(reverse("grades:edit", args=[grade.pk]), data, follow=True)
+    assert "was saved" in response.content.decode()
+    grade.refresh_from_db()
+    assert grade.grade == Decimal("16.5")
+    client.post(reverse("grades:delete", args=[grade.pk]))
+    assert client.post(reverse("grades:delete", args=[grade.pk])).status_code == 404
+
+
+def test_a_failed_roster_of_many_students_answers_in_fixed_queries(client, teacher, django_assert_num_queries):
+    course = make_course()
+    course.teachers.add(teacher)
+    students = [make_student() for _ in range(55)]
+    for student in students:
+        enroll(student, course)
+    client.force_login(teacher)
+    data = roster_post(students, ["25"] * 55)
+    # session, user, role, course, taught courses, enrolled students: range errors need no database
+    with django_assert_num_queries(6):
+        response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    assert response.content.decode().count("roster-row row-error") == 55
