@@ -28,7 +28,7 @@ def attendance_roster(request, course_pk):
     """
     course = get_object_or_404(Course, pk=course_pk)
     web.require(can_manage_course_records(request.user, course))
-    day = RosterDayForm(request.GET or {"date": timezone.localdate(), "period": 1})
+    day = RosterDayForm({"date": timezone.localdate().isoformat(), "period": 1, **request.GET.dict()})
     if not day.is_valid():
         return render(request, "attendance/roster.html", {"course": course, "day": day, "rows": None})
     date, period = day.cleaned_data["date"], day.cleaned_data["period"]

@@ -213,3 +213,19 @@ def test_roster_and_summary_are_in_greek_with_localised_dates(client, teacher, t
     assert "05/10/2026" in response.content.decode()  # Greek short date in the success message
     summary = client.get(summary_url(course)).content.decode()
     assert "Απουσίες που μετρούν στο όριο" in summary and "Absences toward the limit" not in summary
+
+
+def test_a_missing_date_or_period_defaults_to_today_and_period_one(client, teacher, taught):
+    course, _students = taught
+    client.force_login(teacher)
+    response = client.get(url(course, period=3))
+    assert response.context["date"] == timezone.localdate() and response.context["period"] == 3
+    response = client.get(url(course, date="2026-10-01"))
+    assert response.context["date"] == datetime.date(2026, 10, 1) and response.context["period"] == 1
+
+
+def test_the_course_page_links_every_role_to_the_grade_sheet_and_absences(client, viewer, course):
+    client.force_login(viewer)
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert reverse("attendance:course-summary", args=[course.pk]) in page
+    assert reverse("grades:list", args=[course.pk]) in page
