@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -229,3 +230,12 @@ def test_the_course_page_links_every_role_to_the_grade_sheet_and_absences(client
     page = client.get(course.get_absolute_url()).content.decode()
     assert reverse("attendance:course-summary", args=[course.pk]) in page
     assert reverse("grades:list", args=[course.pk]) in page
+
+
+def test_attendance_posted_without_the_csrf_token_is_refused(teacher, taught):
+    course, students = taught
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+    assert 'name="csrfmiddlewaretoken"' in client.get(url(course)).content.decode()
+    assert client.post(url(course), statuses(students, "Absent")).status_code == 403
+    assert not Attendance.objects.exists()

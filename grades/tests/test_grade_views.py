@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from conftest import enroll, make_course, make_student
@@ -278,3 +279,13 @@ def test_a_failed_roster_of_many_students_answers_in_fixed_queries(client, teach
     with django_assert_num_queries(6):
         response = client.post(reverse("grades:roster", args=[course.pk]), data)
     assert response.content.decode().count("roster-row row-error") == 55
+
+
+def test_a_roster_posted_without_the_csrf_token_is_refused_and_the_page_carries_one(teacher, taught):
+    course, students = taught
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+    page = client.get(reverse("grades:roster", args=[course.pk])).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page
+    response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["10"]))
+    assert response.status_code == 403 and not Grade.objects.exists()
