@@ -74,14 +74,21 @@ def bulk_insert(model, rows, batch_size=5000):
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        first_id = (model.all_objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+        # New ids are everything above the previous maximum, not previous maximum + n: sequences
+        # (PostgreSQL, SQLite AUTOINCREMENT) skip the ids of rolled-back or flushed rows.
+        before = _max_pk(model)
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, [
                 [prep(row.get(field.attname, defaults.get(field.attname))) for field, prep in zip(fields, prepare)]
                 for row in rows[start:start + batch_size]
             ])
-        _copy_to_history(model, id_range=(first_id, first_id + len(rows) - 1))
+        if rows:
+            _copy_to_history(model, id_range=(before + 1, _max_pk(model)))
     return len(rows)
+
+
+def _max_pk(model):
+    return model.all_objects.aggregate(top=models.Max("pk"))["top"] or 0
 
 
 def _insert_defaults(fields):

@@ -90,3 +90,27 @@ def test_bulk_insert_writes_plain_rows_with_defaults_and_one_history_row_each():
     assert [g.grade for g in grades] == [Decimal("12.5")] * 3
     assert grades[0].notes == "" and grades[0].weight == Decimal(1) and grades[0].created_at is not None
     assert Grade.history.filter(history_type="+", history_request_id="seed-1").count() == 3
+
+
+def test_bulk_insert_gives_each_row_its_history_when_the_id_sequence_has_a_gap():
+    """Sequences skip the ids of rolled-back or flushed rows; the inserted ids start above the gap."""
+    import datetime
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from conftest import enroll, make_course
+    from grades.models import Grade
+
+    course = make_course()
+    student = make_student()
+    enroll(student, course)
+    row = {"student_id": student.pk, "course_id": course.pk, "category": "Homework", "grade": Decimal(10),
+           "max_grade": Decimal(20), "date_assigned": datetime.date(2026, 10, 1)}
+    history.bulk_insert(Grade, [{**row, "assignment_name": "Gap"}])
+    with connection.cursor() as cursor:  # a hand-removed row leaves its id used in the sequence
+        cursor.execute(f"DELETE FROM {Grade.history.model._meta.db_table}")
+        cursor.execute(f"DELETE FROM {Grade._meta.db_table}")
+    history.bulk_insert(Grade, [{**row, "assignment_name": f"Quiz {n}"} for n in range(3)])
+    assert sorted(Grade.history.values_list("id", flat=True)) == sorted(Grade.objects.values_list("pk", flat=True))
+    assert Grade.history.count() == 3
