@@ -45,6 +45,7 @@ def soft_delete(instance, *, reason=None):
     return instance
 
 
+@transaction.atomic  # the restore and its audit entry commit together (admin actions call this directly)
 def restore(instance, *, reason=None):
     if not instance.is_deleted:
         raise ValidationError(

@@ -167,6 +167,19 @@ def test_record_pages_show_each_change_with_user_time_and_old_and_new_values_to_
     assert 'id="record-history"' in client.get(course.get_absolute_url()).content.decode()
     admin_page = client.get(f"/admin/students/student/{student.pk}/change/").content.decode()
     assert "<del>Maria</del> → <ins>Anna</ins>" in admin_page
+    admin_grade = client.get(f"/admin/grades/grade/{grade.pk}/change/").content.decode()
+    assert "<del>12.00</del> → <ins>14.00</ins>" in admin_grade and "Re-marked after appeal" in admin_grade
+    from types import SimpleNamespace
+
+    from courses.services import course_update
+    from sms import context
+
+    with context.acting(request=SimpleNamespace(user=admin_user), ip_address="10.0.0.9", source="web"):
+        course_update(course=course, data={"course_name": "Algebra"}, reason="Renamed by the board")
+    for page in (client.get(course.get_absolute_url()), client.get(f"/admin/courses/course/{course.pk}/change/")):
+        text = page.content.decode()
+        assert "<del>Mathematics</del> → <ins>Algebra</ins>" in text and "Renamed by the board" in text
+        assert "admin_user <small>(web, 10.0.0.9)</small>" in text  # who, through which entry point, from where
     client.force_login(viewer)
     assert 'id="record-history"' not in client.get(student.get_absolute_url()).content.decode()
 

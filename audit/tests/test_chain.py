@@ -110,8 +110,10 @@ def test_audit_entries_cannot_be_changed_or_deleted_through_the_orm(written):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_writers_produce_exactly_their_entries_with_an_intact_chain():
+    """Each writer appends audit entries and history rows (a student edit) in its own transactions."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; CI runs this test there (SQLite serialises writers itself)")
+    students = [make_student() for _ in range(20)]
     errors, barrier = [], threading.Barrier(20)
 
     def writer(number):
@@ -119,6 +121,8 @@ def test_twenty_concurrent_writers_produce_exactly_their_entries_with_an_intact_
             barrier.wait()
             for step in range(5):
                 log_action(action="custom", entity_type="writer", entity_id=number, changes={"step": step})
+                student_update(student=Student.objects.get(pk=students[number].pk),
+                               data={"first_name": f"Writer{number}-{step}"})
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
         finally:
@@ -132,5 +136,10 @@ def test_twenty_concurrent_writers_produce_exactly_their_entries_with_an_intact_
     assert errors == []
     assert AuditLog.objects.filter(entity_type="writer").count() == 100
     assert set(AuditLog.objects.values_list("entity_id", flat=True)) == {str(n) for n in range(20)}
+    history = Student.history.model
+    assert history.objects.filter(history_type="~").count() == 100
     assert chain.verify() is None
-    assert ChainHead.objects.get().links == 100
+    # 20 student creations + 100 edits (history rows) + 100 audit entries, one unforked chain
+    assert ChainHead.objects.get().links == ChainLink.objects.count() == 220
+    previous = list(ChainLink.objects.order_by("id").values_list("previous", flat=True))
+    assert len(set(previous)) == 220  # no two links share a predecessor: the chain never forked

@@ -1,5 +1,6 @@
 """POST /api/v1/auth/token/ {username, password} → {token, user}; rate limited in the "auth" tier."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -7,6 +8,8 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from audit.models import Action
+from audit.services import log_action
 from sms import roles
 from sms.api.views import BaseAPIView
 
@@ -31,5 +34,10 @@ class TokenView(BaseAPIView):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _created = Token.objects.get_or_create(user=user)
+        with transaction.atomic():
+            token, _created = Token.objects.get_or_create(user=user)
+            # A token is an API sign-in: audited like the login form (failures already are, through
+            # authenticate()'s user_login_failed signal).
+            log_action(action=Action.LOGIN, user=user, entity_type="auth.user", entity_id=user.pk,
+                       changes={"via": "api token"})
         return Response({"token": token.key, "username": user.get_username(), "role": roles.role_of(user)})

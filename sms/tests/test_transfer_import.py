@@ -307,7 +307,7 @@ def test_every_confirmed_import_is_audited_with_its_counts(school, admin_user, m
     table = table_of(STUDENT_HEADERS, [["S2026-002", "Emma", "Smith-Jones", "emma@school.gr"],
                                        ["S7", "Ann", "Lee", "ann@x.gr"]])
     apply("students", table, admin_user)
-    assert entries == [{"action": "import", "entity_type": "student", "changes": {
+    assert entries == [{"action": "import", "entity_type": "student", "success": True, "changes": {
         "kind": "students", "file": "students.csv", "format": "csv", "rows": 2, "applied": True,
         "created": 1, "updated": 1, "unchanged": 0, "errors": 0}}]
 
@@ -356,3 +356,23 @@ def test_a_confirmed_import_writes_an_audit_log_entry(school, admin_user):
     apply("students", table_of(STUDENT_HEADERS, [["S7", "Ann", "Lee", "ann@x.gr"]]), admin_user)
     entry = AuditLog.objects.get(action="import")
     assert entry.entity_type == "student" and entry.changes["created"] == 1 and entry.success
+
+
+def test_a_refused_confirm_is_audited_as_failed_with_its_error_count(admin_user):
+    from audit.models import AuditLog
+
+    table = table_of(STUDENT_HEADERS, [["S7", "Ann", "Lee", "ann@x.gr"], ["S8", "Bob", "Ray", "not-an-email"]])
+    assert not apply("students", table, admin_user).applied
+    entry = AuditLog.objects.get(action="import")
+    assert (entry.success, entry.changes["applied"], entry.changes["errors"], entry.changes["created"]) == (
+        False, False, 1, 1)
+
+
+def test_an_import_whose_audit_entry_cannot_be_written_imports_nothing(admin_user, monkeypatch):
+    def audit_down(**entry):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr("sms.transfer.audit.log_action", audit_down)
+    with pytest.raises(RuntimeError):
+        apply("students", table_of(STUDENT_HEADERS, [["S7", "Ann", "Lee", "ann@x.gr"]]), admin_user)
+    assert not Student.all_objects.exists() and not Student.history.exists()

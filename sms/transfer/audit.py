@@ -10,7 +10,7 @@ logger = logging.getLogger("sms.transfer")
 def record_import(kind, result, filename, fmt):
     counts = result.counts
     _log_action(
-        action="import", entity_type=kind.model._meta.model_name,
+        action="import", entity_type=kind.model._meta.model_name, success=result.applied,
         changes={
             "kind": kind.name, "file": filename, "format": fmt, "rows": len(result.rows),
             "applied": result.applied, "created": counts["create"], "updated": counts["update"],

@@ -83,8 +83,13 @@ def preview(kind, table, user):
     return _run(kind, table, user, dry_run=True, reason="import preview")
 
 
+@transaction.atomic
 def apply(kind, table, user, filename=""):
-    """Import `table` all or nothing; result.applied says whether anything was written. Audited."""
+    """Import `table` all or nothing; result.applied says whether anything was written. Audited.
+
+    The rows and their audit entry commit together: if the entry cannot be written, nothing is
+    imported (the audit trail's rule for every change).
+    """
     result = _run(kind, table, user, dry_run=False, reason=f"import {filename}"[:100])
     audit.record_import(kind, result, filename, table.format)
     return result

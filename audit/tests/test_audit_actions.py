@@ -1,0 +1,174 @@
+"""Every audited action, through every entry point people use, leaves an entry that names the user,
+the client's IP address and the request id (the one a person quotes from an error page)."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from rest_framework.test import APIClient
+
+from audit.models import AuditLog
+from conftest import enroll, make_course, make_student
+from sms.api.testing import token_client
+from sms.transfer import writers
+from students.models import Student
+from students.services import student_delete
+
+pytestmark = pytest.mark.django_db
+IP = "10.20.30.40"
+STUDENT_HEADERS = ["student_id", "first_name", "last_name", "email"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings, tmp_path):
+    settings.SMS_IMPORT_DIR = tmp_path
+    cache.clear()
+
+
+def sent(request_id):
+    """Headers of a request from IP carrying request_id."""
+    return {"REMOTE_ADDR": IP, "HTTP_X_REQUEST_ID": request_id}
+
+
+def only_entry(request_id, **fields):
+    """The single entry written by the request `request_id`, checked against fields."""
+    entry = AuditLog.objects.get(request_id=request_id, **fields)
+    assert entry.ip_address == IP
+    return entry
+
+
+def web(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api(user):
+    return token_client(user)
+
+
+def test_web_sign_in_failed_sign_in_and_sign_out(teacher):
+    client = Client()
+    client.post("/accounts/login/", {"username": "teacher_user", "password": "wrong"}, **sent("web-failed"))
+    assert only_entry("web-failed", action="login_failed", success=False).changes == {"username": "teacher_user"}
+    client.post("/accounts/login/", {"username": "teacher_user", "password": "pass-1234"}, **sent("web-in"))
+    assert only_entry("web-in", action="login").user_id == teacher.pk
+    client.post("/accounts/logout/", **sent("web-out"))
+    assert only_entry("web-out", action="logout").username == "teacher_user"
+
+
+def test_admin_site_sign_in_and_api_token_sign_in(admin_user):
+    Client().post("/admin/login/", {"username": "admin_user", "password": "pass-1234"}, **sent("admin-in"))
+    assert only_entry("admin-in", action="login").user_id == admin_user.pk
+    client = APIClient()
+    client.post("/api/v1/auth/token/", {"username": "admin_user", "password": "bad"}, **sent("token-bad"))
+    assert only_entry("token-bad", action="login_failed", success=False).username == "admin_user"
+    client.post("/api/v1/auth/token/", {"username": "admin_user", "password": "pass-1234"}, **sent("token-ok"))
+    entry = only_entry("token-ok", action="login")
+    assert (entry.user_id, entry.changes) == (admin_user.pk, {"via": "api token"})
+
+
+def test_exports_on_the_web_the_api_and_the_admin_and_report_cards(admin_user, viewer):
+    student = make_student(student_id="S-EXP")
+    enroll(student, make_course(semester="2026 Fall"))
+    web(viewer).get("/transfer/exports/students.csv", {"search": "S-EXP"}, **sent("export-web"))
+    entry = only_entry("export-web", action="export", username="viewer_user")
+    assert entry.changes == {"kind": "students", "format": "csv", "rows": 1, "filters": {"search": "S-EXP"}}
+    api(viewer).get("/api/v1/exports/grades.xlsx", **sent("export-api"))
+    assert only_entry("export-api", action="export").changes["kind"] == "grades"
+    web(admin_user).post("/admin/students/student/", {
+        "action": "export_selected_csv", "_selected_action": [student.pk]}, **sent("export-admin"))
+    assert only_entry("export-admin", action="export").changes["filters"] == {"admin_selection": True}
+    web(viewer).get(f"/transfer/report-cards/{student.pk}/", **sent("card-web"))
+    api(viewer).get(f"/api/v1/report-cards/{student.pk}/", **sent("card-api"))
+    for request_id in ("card-web", "card-api"):
+        entry = only_entry(request_id, action="export", entity_id=str(student.pk))
+        assert entry.changes == {"kind": "report_card", "format": "pdf", "semester": "2026 Fall"}
+
+
+def test_imports_on_the_web_and_the_api_with_their_counts(admin_user):
+    client = web(admin_user)
+    rows = [["S1", "Ελένη", "Οικονόμου", "eleni@x.gr"]]
+    upload = SimpleUploadedFile("students.csv", writers.write_csv(STUDENT_HEADERS, rows))
+    preview_url = client.post("/transfer/imports/students/", {"file": upload}).url
+    client.post(preview_url, **sent("import-web"))
+    entry = only_entry("import-web", action="import", success=True)
+    assert (entry.changes["created"], entry.changes["rows"], entry.changes["file"]) == (1, 1, "students.csv")
+    rows = [["S1", "Ελένη", "Οικονόμου-Ρήγα", "eleni@x.gr"], ["S2", "Νίκος", "Ρήγας", "nikos@x.gr"]]
+    upload = SimpleUploadedFile("more.csv", writers.write_csv(STUDENT_HEADERS, rows))
+    api(admin_user).post("/api/v1/imports/students/", {"file": upload, "dry_run": "false"}, format="multipart",
+                         **sent("import-api"))
+    entry = only_entry("import-api", action="import")
+    assert (entry.changes["created"], entry.changes["updated"], entry.changes["format"]) == (1, 1, "csv")
+
+
+def test_restores_on_the_web_the_api_and_the_admin(admin_user):
+    first, second, third = make_student(), make_student(), make_student()
+    for student in (first, second, third):
+        student_delete(student=student)
+    web(admin_user).post(f"/students/{first.pk}/restore/", **sent("restore-web"))
+    api(admin_user).post(f"/api/v1/students/{second.pk}/restore/", **sent("restore-api"))
+    web(admin_user).post("/admin/students/student/?deleted=yes", {
+        "action": "restore_selected", "_selected_action": [third.pk]}, **sent("restore-admin"))
+    for request_id, student in (("restore-web", first), ("restore-api", second), ("restore-admin", third)):
+        entry = only_entry(request_id, action="restore_deleted", entity_type="students.student")
+        assert (entry.entity_id, entry.username) == (str(student.pk), "admin_user")
+    assert Student.objects.count() == 3
+
+
+def test_refused_access_to_the_audit_trail(teacher, viewer):
+    web(teacher).get("/admin/tools/audit/", **sent("denied-web"))
+    api(viewer).get("/api/v1/audit/logs/", **sent("denied-api"))
+    assert only_entry("denied-web", action="permission_denied", success=False).username == "teacher_user"
+    assert only_entry("denied-api", action="permission_denied", success=False).changes == {
+        "path": "/api/v1/audit/logs/", "what": "audit API"}
+
+
+def test_user_administration_in_the_admin_site(admin_user):
+    client = web(admin_user)
+    client.post("/admin/auth/user/add/", {
+        "username": "new_teacher", "password1": "a-long-pass-9321", "password2": "a-long-pass-9321",
+        "usable_password": "true"}, **sent("user-add"))
+    user = User.objects.get(username="new_teacher")
+    entry = only_entry("user-add", action="create", entity_type="auth.user")
+    assert entry.entity_id == str(user.pk) and "password" not in str(entry.changes)
+    teacher_group = Group.objects.get(name="teacher")
+    client.post(f"/admin/auth/user/{user.pk}/change/", {
+        "username": "new_teacher", "is_active": "on", "groups": [teacher_group.pk],
+        "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"}, **sent("user-role"))
+    changes = [entry.changes for entry in AuditLog.objects.filter(request_id="user-role", ip_address=IP)]
+    assert {"groups": ["teacher"]} in changes
+    client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"}, **sent("user-delete"))
+    assert not User.objects.filter(username="new_teacher").exists()
+    assert only_entry("user-delete", action="delete").changes == {"username": "new_teacher"}
+
+
+def test_an_entry_keeps_the_user_after_the_user_is_deleted(teacher):
+    Client().post("/accounts/login/", {"username": "teacher_user", "password": "pass-1234"}, **sent("gone"))
+    user_id = teacher.pk
+    teacher.delete()
+    entry = only_entry("gone", action="login")
+    assert (entry.user_id, entry.username) == (user_id, "teacher_user")
+
+
+def test_a_change_whose_audit_link_cannot_be_written_is_rolled_back(student, monkeypatch):
+    """Same transaction: no change without its history row and chain link, and the caller sees why."""
+    from students.services import student_update
+
+    def chain_down(*args, **kwargs):
+        raise RuntimeError("audit chain unavailable")
+
+    monkeypatch.setattr("audit.chain.link_rows", chain_down)
+    with pytest.raises(RuntimeError):
+        student_update(student=student, data={"first_name": "Changed"})
+    student.refresh_from_db()
+    assert student.first_name == "Maria" and student.history.count() == 1
+
+
+def test_the_audit_api_is_rate_limited(settings, admin_user):
+    settings.SMS_API_RATE_LIMITS = {"read": "2/m", "write": "2/m", "auth": "2/m"}
+    client = api(admin_user)
+    for _ in range(2):
+        assert client.get("/api/v1/audit/logs/").status_code == 200
+    assert client.get("/api/v1/audit/logs/").status_code == 429
