@@ -74,11 +74,15 @@ def _percentage():
 
 def student_counts(scope):
     """One query: total, active, and new this semester (enrolled within its dates; without a
-    semester filter, the current semester)."""
+    semester filter, the current semester).
+
+    With a semester or course filter the counts cover the students enrolled in the scope's courses,
+    like every other number on the dashboard; without one, the whole school.
+    """
     first, last = semesters.semester_dates(scope.semester or semesters.semester_of(timezone.localdate()))
     students = Student.objects.all()
-    if scope.course:
-        students = students.in_course(scope.course)
+    if scope.semester or scope.course:
+        students = students.filter(pk__in=scope.of(Enrollment.objects.all()).values("student_id"))
     return students.aggregate(
         total=Count("id"), active=Count("id", filter=Q(is_active=True)),
         new_this_semester=Count("id", filter=Q(enrollment_date__range=(first, last))),
@@ -118,8 +122,7 @@ def course_results(scope, courses, counts):
 def attendance_counts(scope):
     """One query: {(student_id, course_id): {status: n}} for the scope."""
     counts = defaultdict(lambda: dict.fromkeys(Status.values, 0))
-    rows = scope.of(Attendance.objects.all()).order_by().values("student_id", "course_id", "status").annotate(
-        n=Count("id"))
+    rows = _attendance(scope).order_by().values("student_id", "course_id", "status").annotate(n=Count("id"))
     for row in rows:
         counts[row["student_id"], row["course_id"]][row["status"]] = row["n"]
     return counts
@@ -216,6 +219,12 @@ def median_percentage(scope):
 
 # --- attendance -------------------------------------------------------------------------------------
 
+def _attendance(scope):
+    """Attendance rows of the scope with one of the four statuses, matched exactly: a row written
+    around the application as "present" or "ABSENT" is not guessed at (nor allowed to break a report)."""
+    return scope.of(Attendance.objects.filter(status__in=Status.values))
+
+
 def attendance_totals(counts):
     totals = dict.fromkeys(Status.values, 0)
     for statuses in counts.values():
@@ -226,7 +235,7 @@ def attendance_totals(counts):
 
 def weekly_trend(scope):
     """One query: attendance rate per week (Monday-based)."""
-    rows = scope.of(Attendance.objects.all()).annotate(week=TruncWeek("date")).order_by("week").values(
+    rows = _attendance(scope).annotate(week=TruncWeek("date")).order_by("week").values(
         "week").annotate(total=Count("id"), attended=Count("id", filter=Q(status__in=ATTENDED)))
     return [{"week": row["week"].isoformat() if hasattr(row["week"], "isoformat") else str(row["week"]),
              "records": row["total"], "rate": _rate(row["attended"], row["total"])} for row in rows]

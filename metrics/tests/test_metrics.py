@@ -57,10 +57,16 @@ def school():
 
 
 def test_student_metrics_for_a_semester(school):
+    spring_only = make_student(enrollment_date=datetime.date(2026, 9, 2))  # new in the fall, but no fall course
+    enroll(spring_only, school["b"])
     data = reports.students_report(Scope(semester=FALL))
     assert (data["total"], data["active"], data["new_this_semester"], data["at_risk"]) == (3, 2, 2, 1)
     assert data["enrolled_per_course"] == [{"course_id": school["a"].pk, "course_code": school["a"].course_code,
                                            "course_name": "Mathematics", "enrolled": 3}]
+    spring = reports.students_report(Scope(semester="2026 Spring"))
+    assert (spring["total"], spring["active"], spring["new_this_semester"], spring["at_risk"]) == (2, 2, 0, 0)
+    school_wide = reports.students_report(Scope())
+    assert (school_wide["total"], school_wide["active"]) == (4, 3)
 
 
 def test_course_metrics_average_pass_rate_attendance_and_distribution(school):
@@ -97,9 +103,17 @@ def test_label_thresholds_follow_the_display_rounding():
 
 
 def test_attendance_metrics_with_case_exact_statuses_and_weekly_trend(school):
+    # A row written around the application with a lower-case status is none of the four statuses:
+    # it is neither counted as Present nor allowed to break the report.
+    Attendance.objects.filter(student=school["s1"], status="Present").update(status="present")
+    absent(school["s3"], school["a"], 6, "Present")
     data = reports.attendance_report(Scope(semester=FALL))
     assert data["by_status"] == {"Present": 1, "Absent": 3, "Late": 1, "Excused": 1}
     assert (data["records"], data["rate"], data["over_limit"]) == (6, Decimal("33.3"), 1)
+    assert data["per_course"] == [{"course_id": school["a"].pk, "course_code": school["a"].course_code,
+                                   "rate": Decimal("33.3"), "limit": 2}]
+    dashboard = reports.dashboard_report(Scope(semester=FALL))["attendance"]
+    assert (dashboard["rate"], dashboard["by_status"]["Present"]) == (Decimal("33.3"), 1)
     assert data["over_limit_students"] == [school["s2"].pk]
     assert [(week["week"], week["records"], week["rate"]) for week in data["weekly_trend"]] == [
         ("2026-10-05", 3, Decimal("33.3")), ("2026-10-12", 2, Decimal("50.0")), ("2026-10-19", 1, Decimal("0.0"))]
@@ -133,11 +147,27 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_size(django_a
     assert data["grades"]["count"] == 120 and data["students"]["total"] == 40
 
 
-def test_numbers_are_cached_for_at_most_a_minute(school, django_assert_num_queries):
+def test_the_admin_page_adds_only_the_sign_in_and_admin_menu_queries(school, client, admin_user,
+                                                                     django_assert_num_queries):
+    client.force_login(admin_user)
+    # session, user, role; the 9 of the report; the admin menu's user and group permissions
+    with django_assert_num_queries(14):
+        client.get(reverse("admin-metrics-dashboard"), {"semester": FALL})
+    with django_assert_num_queries(5):  # the report comes from the cache for the next minute
+        client.get(reverse("admin-metrics-dashboard"), {"semester": FALL})
+
+
+def test_numbers_are_cached_for_at_most_a_minute(school, django_assert_num_queries, monkeypatch):
+    import time
+
     reports.report("grades", Scope())
     with django_assert_num_queries(0):
         reports.report("grades", Scope())
-    assert reports.CACHE_SECONDS <= 60
+    grade(school["s3"], school["a"], "Homework", 20)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 61)  # the clock the cache reads expiry from
+    with django_assert_num_queries(2):  # a minute later the report is computed again
+        assert reports.report("grades", Scope())["count"] == 6
 
 
 def test_the_api_serves_each_report_to_admins_in_the_envelope(school, admin_user):
