@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from audit import selectors
 from audit.forms import TimelineFilterForm
@@ -37,7 +38,7 @@ def timeline_page(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/timeline.html", {
-        **admin.site.each_context(request), "title": "Audit timeline", "form": form,
+        **admin.site.each_context(request), "title": _("Audit timeline"), "form": form,
         "page": page, "entries": selectors.with_ids(page.object_list), "query": query.urlencode(),
     })
 

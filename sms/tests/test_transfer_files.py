@@ -58,6 +58,25 @@ def test_it_refuses_a_png_renamed_csv():
     assert "PNG" in error.messages[0]
 
 
+def test_it_names_the_kind_of_file_in_the_readers_language():
+    from django.utils.translation import override
+
+    with override("el"):
+        error = refusal(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "photo.csv")
+    assert "εικόνα PNG" in error.messages[0] and "image" not in error.messages[0]
+
+
+@pytest.mark.parametrize("body", [
+    'S1,"never closed,Lee,a@x.gr\r\n' + "x" * 140_000,  # a quotation mark left open runs past the cell limit
+    "S1,Ann,Lee,a@x.gr\r\n" * 300 + "S2,A\x00nn,Lee,b@x.gr\r\n",  # a NUL byte far from the start
+])
+def test_it_refuses_an_unreadable_csv_in_plain_words_with_the_line(body):
+    error = refusal((HEADER + body).encode(), "students.csv")
+    assert error.code == "file_csv"
+    assert "could not be read after line" in error.messages[0] and "quotation mark" in error.messages[0]
+    assert "field limit" not in error.messages[0]  # not Python's own words
+
+
 def test_it_refuses_a_zip_renamed_csv():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -189,24 +189,42 @@ def pdf_text(response):
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
 
 
+def words(text):
+    """The PDF's text with every run of whitespace (table cells, wrapped lines) as one space."""
+    return " ".join(text.split())
+
+
+# Both languages show the same numbers: per category (weight, grades, average %, average 0–20) and
+# the attendance per status (present, absent, late, excused, absences / limit).
+COMPONENTS = ("Εργασία 40 1 90.0 18.0", "Τελική 60 1 85.0 17.0", "Lab 50 1 60.0 12.0", "Final 50 0 — —")
+ATTENDANCE = ("GRK-101 0 1 1 0 1 / 8", "PHY-101 0 0 0 0 0 / 8")
+
+
 def test_the_report_card_lists_grades_labels_and_attendance_in_english(graded_student, viewer):
-    text = pdf_text(signed_in(viewer).get(f"/transfer/report-cards/{graded_student.pk}/?semester=2026 Fall"))
+    text = words(pdf_text(signed_in(viewer).get(f"/transfer/report-cards/{graded_student.pk}/?semester=2026 Fall")))
     assert "Report card" in text and "Δήμητρα Αλεξίου" in text and "S2026-007" in text
     assert "GRK-101 — Νεοελληνική Γλώσσα" in text
     # 18/20 → 90 % (Εργασία 40), 17/20 → 85 % (Τελική 60): 87 % → 17.4 / 20, B+, Λίαν Καλώς.
-    assert "Final grade: 17.4 / 20" in text and "Letter: B+" in text and "Λίαν Καλώς" in text
-    assert "Provisional" in text  # Physics has only its Lab graded
+    assert "Final grade: 17.4 / 20 · Letter: B+ · Greek label: Λίαν Καλώς · Passed" in text
+    assert "Category Weight Grades Average % Average (0–20)" in text and all(row in text for row in COMPONENTS)
+    # Physics has only its Lab graded: 60 % → 12.0, D, Μέτρια, marked provisional.
+    assert "Final grade: 12.0 / 20 · Letter: D · Greek label: Μέτρια · Passed · Provisional" in text
     assert "Old course" not in text  # another semester
-    assert "Absent" in text and "Excused" in text
+    assert "Course Present Absent Late Excused Absences / limit" in text and all(row in text for row in ATTENDANCE)
 
 
 def test_the_report_card_is_in_greek_for_a_greek_reader(graded_student, viewer):
     client = signed_in(viewer)
     response = client.get(f"/transfer/report-cards/{graded_student.pk}/?semester=2026 Fall",
                           HTTP_ACCEPT_LANGUAGE="el")
-    text = pdf_text(response)
-    assert "Έλεγχος προόδου" in text  # "Report card"
-    assert "17.4 / 20" in text and "Λίαν Καλώς" in text
+    text = words(pdf_text(response))
+    assert "Έλεγχος προόδου" in text and "Αριθμός μητρώου S2026-007" in text  # "Report card", "Student ID"
+    assert "Τελικός βαθμός: 17.4 / 20 · Γράμμα: B+ · Χαρακτηρισμός: Λίαν Καλώς · Επιτυχία" in text
+    assert "Κατηγορία Βάρος Βαθμοί" in text and all(row in text for row in COMPONENTS)
+    assert "Τελικός βαθμός: 12.0 / 20 · Γράμμα: D · Χαρακτηρισμός: Μέτρια · Επιτυχία · Προσωρινός" in text
+    assert "Μάθημα Παρών Απών Καθυστέρηση Δικαιολογημένη απουσία Απουσίες / όριο" in text
+    assert all(row in text for row in ATTENDANCE)
+    assert "Report card" not in text and "Final grade" not in text
 
 
 def test_the_report_card_defaults_to_the_latest_semester(graded_student, admin_user):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 MAX_BYTES = 10 * 1024 * 1024
 # An .xlsx is a zip; refuse one that would unpack to far more than any real sheet (a zip bomb).
@@ -23,17 +24,17 @@ DELIMITERS = ",;\t"  # Excel in a Greek locale saves CSV with semicolons
 # of formula characters; one such apostrophe is taken off again on import.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# Magic numbers of files people upload by mistake, named in the refusal.
+# Magic numbers of files people upload by mistake, named in the refusal (in the reader's language).
 SIGNATURES = (
-    (b"\x89PNG", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"%PDF", "PDF document"),
-    (b"\xd0\xcf\x11\xe0", "old Excel (.xls) or Word file"),
-    (b"PK\x03\x04", "zip archive"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"Rar!", "RAR archive"),
-    (b"7z\xbc\xaf", "7-Zip archive"),
+    (b"\x89PNG", _lazy("PNG image")),
+    (b"\xff\xd8\xff", _lazy("JPEG image")),
+    (b"GIF8", _lazy("GIF image")),
+    (b"%PDF", _lazy("PDF document")),
+    (b"\xd0\xcf\x11\xe0", _lazy("old Excel (.xls) or Word file")),
+    (b"PK\x03\x04", _lazy("zip archive")),
+    (b"\x1f\x8b", _lazy("gzip archive")),
+    (b"Rar!", _lazy("RAR archive")),
+    (b"7z\xbc\xaf", _lazy("7-Zip archive")),
 )
 
 
@@ -137,10 +138,20 @@ def decode(data):
 def _csv_rows(text):
     first_line = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first_line.count)
+    if "\x00" in text:  # NUL is never text; PostgreSQL cannot store it either
+        _unreadable(text.count("\n", 0, text.index("\x00")))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        refuse(_("The CSV file could not be read: %(error)s.") % {"error": error}, "file_csv")
+        return list(reader)
+    except csv.Error:
+        # Python's own message ("field larger than field limit (131072)") means nothing to the office.
+        _unreadable(reader.line_num)
+
+
+def _unreadable(line):
+    refuse(_("The CSV file could not be read after line %(line)s: a cell there holds a NUL character or "
+             "is extremely long, which usually means a quotation mark is not closed. Open the file in "
+             "Excel, save it again as “CSV UTF-8” and upload it.") % {"line": line}, "file_csv")
 
 
 def _xlsx_rows(data):

@@ -208,7 +208,8 @@ class _Layout:
             data.append([course.course_code, *(str(counts[status]) for status in Status.values),
                          f"{absences} / {'—' if limit is None else limit} {flag}".strip()])
         data = [[self._p(cell) for cell in row] for row in data]
-        return self._table(data, [28 * mm, 26 * mm, 26 * mm, 26 * mm, 26 * mm, 48 * mm])
+        # Wide enough for the longest Greek heading ("Δικαιολογημένη") not to break mid-word.
+        return self._table(data, [26 * mm, 22 * mm, 22 * mm, 28 * mm, 34 * mm, 48 * mm])
 
     def footnote(self):
         return self._escape(_(
