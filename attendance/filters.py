@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attendance.models import Attendance, Status
 from courses.models import Course
+from sms.filters import IntegerFilter
 from students.models import Student
 
 
@@ -14,7 +15,7 @@ class AttendanceFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
-    period_number = django_filters.NumberFilter(label=_("Period"))
+    period_number = IntegerFilter(label=_("Period"))
     ordering = django_filters.OrderingFilter(
         fields=(("date", "date"), ("period_number", "period_number"), ("status", "status"),
                 ("student__last_name", "student")),

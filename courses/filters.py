@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
+from sms.filters import IntegerFilter
 from students.models import Student
 
 
@@ -13,7 +14,7 @@ class CourseFilter(django_filters.FilterSet):
         method="filter_search", label=_("Search"), help_text=_("Matched against course code and name."),
     )
     semester = django_filters.CharFilter(method="filter_semester", label=_("Semester"))
-    teacher = django_filters.NumberFilter(field_name="teachers", label=_("Teacher (user id)"))
+    teacher = IntegerFilter(field_name="teachers", label=_("Teacher (user id)"))
     ordering = django_filters.OrderingFilter(
         fields=(("course_code", "course_code"), ("course_name", "course_name"), ("semester", "semester"),
                 ("credits", "credits")),

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from courses.models import Course
+from sms.filters import BooleanFilter, IntegerFilter
 from students.models import Student
 
 
@@ -23,8 +24,8 @@ class StudentFilter(django_filters.FilterSet):
         method="filter_search", label=_("Search"),
         help_text=_("Words matched against name, student ID and email."),
     )
-    study_year = django_filters.NumberFilter(label=_("Study year"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    study_year = IntegerFilter(label=_("Study year"))
+    is_active = BooleanFilter(label=_("Active"))
     class_division = django_filters.CharFilter(lookup_expr="iexact", label=_("Class division"))
     course = CourseIdFilter(
         queryset=Course.objects.all(), method="filter_course", label=_("Course"),

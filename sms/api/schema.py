@@ -9,6 +9,12 @@ ERROR_STATUSES = {
     "500": "INTERNAL_SERVER_ERROR; quote meta.request_id.",
 }
 
+# Only operations that take a body can get these.
+BODY_ERROR_STATUSES = {
+    "413": "The body is larger than the server accepts (HTTP_413).",
+    "415": "The body's Content-Type is not JSON, form or multipart, or it is malformed (HTTP_415).",
+}
+
 META = {
     "type": "object",
     "required": ["request_id", "timestamp", "version"],
@@ -43,12 +49,22 @@ def envelope(data_schema, success):
         "required": ["success", "data", "error", "meta"],
         "properties": {
             "success": {"type": "boolean", "enum": [success]},
-            "data": data_schema if data_schema else {"nullable": True, "example": None},
+            "data": _data(data_schema, success),
             "error": {"allOf": [{"$ref": "#/components/schemas/EnvelopeError"}], "nullable": not success}
             if not success else {"nullable": True, "example": None},
             "meta": {"$ref": "#/components/schemas/EnvelopeMeta"},
         },
     }
+
+
+def _data(data_schema, success):
+    if not data_schema:
+        return {"nullable": True, "example": None}
+    if success:
+        return data_schema
+    # An error response may carry a payload (a refused import's rows) but is null whenever the
+    # exception handler answers (a missing file, a bad parameter): the same status, either shape.
+    return {"allOf": [data_schema], "nullable": True}
 
 
 def wrap_in_envelope(result, generator, request, public):
@@ -65,14 +81,29 @@ def wrap_in_envelope(result, generator, request, public):
 
 
 def _wrap_operation(operation, public_path):
+    _allow_blank_query_parameters(operation)
     for code, response in operation["responses"].items():
         content = response.get("content", {}).get("application/json")
         if content is not None:
             content["schema"] = envelope(content.get("schema"), success=str(code).startswith("2"))
-    for code, description in ERROR_STATUSES.items():
+    statuses = {**ERROR_STATUSES, **(BODY_ERROR_STATUSES if "requestBody" in operation else {})}
+    for code, description in statuses.items():
         if public_path and code in ("401", "403"):
             continue
         operation["responses"].setdefault(code, {
             "description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
         })
+
+
+def _allow_blank_query_parameters(operation):
+    """An optional query parameter left blank (`?date_to=`) means "not filtered", as in the HTML
+    filter forms of the web lists, which share these FilterSets; likewise a blank entry of a list
+    (`?ordering=name,`) is skipped. Say so, so that clients (and the schemathesis fuzzing in
+    sms/tests/test_api_fuzz.py) know these are accepted."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and not parameter.get("required"):
+            parameter["allowEmptyValue"] = True
+            items = parameter.get("schema", {}).get("items", {})
+            if "" not in items.get("enum", [""]):
+                items["enum"].append("")

@@ -3,13 +3,13 @@
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -107,7 +107,10 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
         return Response(self.get_serializer(restored).data)
 
     def get_restore_target(self, pk):
-        """Only deleted rows can be restored; a live or unknown id is a 404."""
+        """Only deleted rows can be restored; a live, unknown or malformed id is a 404.
+
+        DRF's get_object_or_404 also turns a non-numeric id ("abc") into a 404, where Django's raises.
+        """
         model = self.get_queryset().model
         instance = get_object_or_404(model.all_objects.filter(deleted_at__isnull=False), pk=pk)
         self.check_object_permissions(self.request, instance)

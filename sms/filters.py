@@ -1,0 +1,43 @@
+"""Filter types shared by the list filters of every app (web list pages and the API)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """NumberFilter for whole numbers (years, periods, ids): ?study_year=0.5 is refused with a 400
+    in the API, as the OpenAPI schema ("integer") promises, instead of quietly matching nothing."""
+
+    field_class = forms.IntegerField
+
+
+class _RawNullBooleanSelect(forms.NullBooleanSelect):
+    """The usual Unknown/Yes/No select, handing the submitted text to the field unconverted (Django's
+    widget turns anything it does not know into "unknown", hiding ?is_active=maybe)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class _StrictNullBooleanField(forms.NullBooleanField):
+    widget = _RawNullBooleanSelect
+    VALUES = {"true": True, "1": True, "false": False, "0": False, "": None, "unknown": None}
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(_("Enter true or false."), code="invalid") from None
+
+    def validate(self, value):
+        pass  # None is "not filtered"; to_python already refused anything else
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """true/false/1/0 (blank or "unknown": not filtered); anything else is refused with a 400 in the
+    API, as the schema ("boolean") promises, instead of quietly showing every row."""
+
+    field_class = _StrictNullBooleanField
