@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,6 +48,14 @@ class SoftDeleteAdmin(SimpleHistoryAdmin):
         obj = self.model.all_objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         extra_context = {**(extra_context or {}), "history_entries": record_history(obj) if obj else None}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple-history ends with select_related(*tracked foreign keys); for a model without any
+        # (Student, Course) that is a bare select_related(), which follows only non-null keys and
+        # drops the nullable history_user: one user query per history row. Name them all.
+        foreign_keys = [field.name for field in history_manager.model.tracked_fields
+                        if isinstance(field, models.ForeignKey)]
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user", *foreign_keys)
 
     def get_queryset(self, request):
         # all_objects so the "deleted" filter can show deleted rows; the filter hides them by default.

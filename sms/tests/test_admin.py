@@ -60,3 +60,96 @@ def test_history_page_lists_changes(admin_client):
                                  "/admin/attendance/attendance/"])
 def test_every_domain_admin_list_renders(admin_client, url):
     assert admin_client.get(url).status_code == 200
+
+
+def _query_count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _record_rows(how_many):
+    """Students, each enrolled in a course of their own with a grade, attendance and daily performance."""
+    import datetime
+    from decimal import Decimal
+
+    from attendance.models import Attendance
+    from conftest import enroll, make_course
+    from grades.models import DailyPerformance, Grade
+
+    for _ in range(how_many):
+        student, course = make_student(), make_course()
+        enroll(student, course)
+        Grade.objects.create(student=student, course=course, assignment_name="Quiz", category="Homework",
+                             grade=Decimal(15), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1))
+        Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, 1), status="Absent")
+        DailyPerformance.objects.create(student=student, course=course, date=datetime.date(2026, 10, 1),
+                                        category="Participation", score=Decimal(8), max_score=Decimal(10))
+
+
+ADMIN_LISTS = ["/admin/students/student/", "/admin/courses/course/", "/admin/courses/enrollment/",
+               "/admin/grades/grade/", "/admin/grades/dailyperformance/", "/admin/attendance/attendance/",
+               "/admin/students/student/?deleted=yes", "/admin/grades/grade/?deleted=all"]
+
+
+def test_every_domain_admin_list_runs_the_same_queries_for_3_rows_as_for_60(admin_client):
+    # list_select_related keeps student and course out of per-row queries; the admin's own
+    # queries (counts, filters, date hierarchy) do not depend on the number of rows.
+    _record_rows(3)
+    few = {url: _query_count(admin_client, url) for url in ADMIN_LISTS}
+    _record_rows(57)
+    many = {url: _query_count(admin_client, url) for url in ADMIN_LISTS}
+    assert many == few
+
+
+@pytest.mark.parametrize("changes", [1, 60])
+def test_the_history_page_runs_fixed_queries_however_many_changes_and_editors(
+        admin_client, django_assert_num_queries, changes):
+    from django.test import RequestFactory
+
+    from conftest import make_user
+    from sms import context
+
+    student = make_student()
+    editors = [make_user("teacher") for _ in range(5)]
+    for number in range(changes):
+        request = RequestFactory().get("/")
+        request.user = editors[number % len(editors)]
+        with context.acting(request=request, source=context.SOURCE_WEB):
+            student.first_name = f"Name {number}"
+            student.save()
+    # session, user, the student, COUNT of history rows, the page of history rows with their users
+    with django_assert_num_queries(5):
+        response = admin_client.get(f"/admin/students/student/{student.pk}/history/")
+    assert f"Name {changes - 1}" in response.content.decode()
+
+
+DOMAIN_ADMINS = [
+    ("students", "student"), ("courses", "course"), ("courses", "enrollment"), ("grades", "grade"),
+    ("grades", "dailyperformance"), ("attendance", "attendance"),
+]
+
+
+@pytest.mark.parametrize(("app", "model_name"), DOMAIN_ADMINS)
+def test_every_domain_admin_hides_deleted_rows_and_restores_them_with_the_action(admin_client, app, model_name):
+    from django.apps import apps
+
+    _record_rows(2)
+    model = apps.get_model(app, model_name)
+    gone, kept = model.objects.order_by("pk")[:2]
+    admin_client.post(f"/admin/{app}/{model_name}/",
+                      {"action": "soft_delete_selected", "_selected_action": [gone.pk]}, follow=True)
+    assert model.all_objects.get(pk=gone.pk).is_deleted and not model.all_objects.get(pk=kept.pk).is_deleted
+    listed = admin_client.get(f"/admin/{app}/{model_name}/").context["cl"].result_list
+    assert gone.pk not in {row.pk for row in listed} and kept.pk in {row.pk for row in listed}
+    deleted = admin_client.get(f"/admin/{app}/{model_name}/?deleted=yes").context["cl"].result_list
+    assert [row.pk for row in deleted] == [gone.pk]
+    response = admin_client.post(f"/admin/{app}/{model_name}/?deleted=yes",
+                                 {"action": "restore_selected", "_selected_action": [gone.pk]}, follow=True)
+    assert "1 record restored." in response.content.decode()
+    assert model.objects.filter(pk=gone.pk).exists()
+    assert gone.history.latest().history_source == "admin"
+    assert admin_client.get(f"/admin/{app}/{model_name}/{gone.pk}/history/").status_code == 200
