@@ -6,7 +6,8 @@ tables but not the server's configuration cannot forge the digests. Links are ap
 same transaction as the row, under a lock on the single ChainHead row, so concurrent writers
 queue instead of forking the chain. `verify()` walks the chain and names the first broken entry:
 a row changed (digest mismatch), a row deleted (link without row), a link removed or reordered
-(previous digest mismatch, head mismatch) or a row inserted by hand (row without link).
+(previous digest mismatch, head mismatch), the newest entries cut off with the head rewound (the
+head's keyed seal) or a row inserted by hand (row without link).
 """
 
 import hashlib
@@ -20,7 +21,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 
 from audit.models import AuditLog, ChainHead, ChainLink
 
@@ -64,6 +64,11 @@ def digest(previous, table, row_id, row):
     return hmac.new(key(), message, hashlib.sha256).hexdigest()
 
 
+def head_mac(head_digest, links):
+    """The head's seal: without the key nobody can rewind the head to an earlier link."""
+    return hmac.new(key(), f"head|{head_digest}|{links}".encode(), hashlib.sha256).hexdigest()
+
+
 def _locked_head():
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:  # first write ever (or after a test flushed the tables)
@@ -98,7 +103,8 @@ def link_rows(model, queryset):
             pending = []
     _insert_links(pending)
     if count:
-        ChainHead.objects.filter(pk=1).update(digest=previous, links=F("links") + count)
+        links = head.links + count  # exact: the head row is locked until this transaction ends
+        ChainHead.objects.filter(pk=1).update(digest=previous, links=links, mac=head_mac(previous, links))
     return count
 
 
@@ -145,6 +151,8 @@ def verify():
     head = ChainHead.objects.filter(pk=1).first()
     if (head.digest if head else "") != previous or (head.links if head else 0) != count:
         return Problem("chain", None, "the last links were removed (the chain head does not match)")
+    if head and head.links and not hmac.compare_digest(head.mac, head_mac(head.digest, head.links)):
+        return Problem("chain", None, "the chain head was rewritten: the newest entries were cut off")
     return _unlinked_rows(models, seen)
 
 

@@ -91,7 +91,12 @@ class ChainLink(models.Model):
 
 
 class ChainHead(models.Model):
-    """The single row writers lock (SELECT … FOR UPDATE) so concurrent writers never fork the chain."""
+    """The single row writers lock (SELECT … FOR UPDATE) so concurrent writers never fork the chain.
+
+    `mac` seals (digest, links) with the chain key: cutting the newest entries off and rewinding the
+    head to the link before them needs the key too, so it shows up as a broken head.
+    """
 
     digest = models.CharField(max_length=64, default="")
     links = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, default="")

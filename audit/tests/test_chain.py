@@ -40,7 +40,9 @@ def raw(sql, params=()):
 
 def test_an_untouched_chain_verifies(written):
     assert chain.verify() is None
-    assert "Audit chain intact: 5 entries verified." in verify_output()  # 2 history rows + 3 actions
+    output = verify_output()
+    assert "Audit chain intact: 5 entries verified." in output  # 2 history rows + 3 actions
+    assert f"Chain head: {ChainHead.objects.get().digest}" in output
 
 
 def test_every_history_row_and_audit_entry_has_exactly_one_link(written):
@@ -86,6 +88,16 @@ def test_a_removed_link_in_the_middle_or_at_the_end_is_detected(written):
     assert "head" in chain.verify().reason
     raw(f"DELETE FROM {ChainLink._meta.db_table} WHERE id = %s", [links[1].pk])
     assert "removed or reordered" in chain.verify().reason
+
+
+def test_cutting_off_the_newest_entries_and_rewinding_the_head_is_detected(written):
+    """The tail cut a person covering their tracks would make: row, link and head all edited by hand."""
+    last = ChainLink.objects.order_by("-id").first()
+    raw("DELETE FROM audit_auditlog WHERE id = %s", [last.row_id])
+    raw(f"DELETE FROM {ChainLink._meta.db_table} WHERE id = %s", [last.pk])
+    raw(f"UPDATE {ChainHead._meta.db_table} SET digest = %s, links = links - 1", [last.previous])
+    with pytest.raises(CommandError, match="the chain head was rewritten"):
+        verify_output()
 
 
 def test_a_forged_digest_without_the_key_does_not_verify(written, settings):

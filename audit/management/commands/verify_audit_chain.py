@@ -16,3 +16,6 @@ class Command(BaseCommand):
             raise CommandError(f"Audit chain broken at {problem}.", returncode=1)
         head = ChainHead.objects.filter(pk=1).first()
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {head.links if head else 0} entries verified."))
+        # Kept somewhere outside the database (a ticket, the backup log), the head proves later that
+        # nothing was cut off even by someone who also had an old copy of the head row.
+        self.stdout.write(f"Chain head: {head.digest if head else '-'}")
