@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Course
 from courses.services import EDITABLE_FIELDS
 from sms import roles
-from sms.forms import SoftDeleteModelForm
+from sms.forms import ModelMultipleIdChoiceField, SoftDeleteModelForm
 from students.models import Student
 
 BLANK_RULE_ROWS = 3
 
 
 class CourseForm(SoftDeleteModelForm):
-    teachers = forms.ModelMultipleChoiceField(
+    teachers = ModelMultipleIdChoiceField(
         queryset=get_user_model().objects.none(), required=False, label=_("Teachers"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Teachers take attendance and enter grades for this course."),
@@ -78,7 +78,7 @@ def rules_from(formset):
 
 
 class EnrolForm(forms.Form):
-    students = forms.ModelMultipleChoiceField(
+    students = ModelMultipleIdChoiceField(
         queryset=Student.objects.none(), label=_("Students to enrol"), widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("Tick at least one student to enrol."),

@@ -16,7 +16,8 @@ class StudentQuerySet(SoftDeleteQuerySet):
         return self.filter(is_active=True)
 
     def search(self, text):
-        text = (text or "").strip()
+        # A NUL can match no stored text, and PostgreSQL refuses it in a query (a 500 on ?search=%00).
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
         condition = Q()

@@ -170,3 +170,26 @@ def test_unenrol_soft_deletes_the_enrollment_and_requires_post(client, admin_use
     assert client.post(url).status_code == 302
     assert not Enrollment.objects.filter(pk=enrollment.pk).exists()
     assert client.post(url).status_code == 404
+
+
+def test_tampered_ids_beyond_any_database_key_are_form_errors_not_crashes(client, admin_user, course):
+    huge = "9" * 23
+    client.force_login(admin_user)
+    response = client.post(reverse("courses:create"), course_data(teachers=[huge]))
+    assert response.status_code == 200 and "teachers" in response.context["form"].errors
+    assert not Course.objects.filter(course_code="PHYS-101").exists()
+    response = client.post(reverse("courses:enrol", args=[course.pk]), {"students": [huge]})
+    assert response.status_code == 200 and "students" in response.context["form"].errors
+    assert not Enrollment.objects.exists()
+
+
+def test_a_search_with_a_nul_character_lists_instead_of_failing(client, admin_user, course):
+    # PostgreSQL refuses NUL in a query; the search ignores it.
+    gone = make_student(last_name="Zorbas")
+    gone.soft_delete()
+    make_student(last_name="Alexiou")
+    client.force_login(admin_user)
+    response = client.get(reverse("courses:enrol", args=[course.pk]), {"search": "Alex\x00"})
+    assert [s.last_name for s in response.context["candidates"]] == ["Alexiou"]
+    response = client.get(reverse("students:deleted"), {"search": "zorb\x00"})
+    assert response.status_code == 200 and "Zorbas" in response.content.decode()
