@@ -11,6 +11,13 @@ class IntegerFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        # Beyond 64 bits no column holds the value, and SQLite raises OverflowError on it (a 500
+        # on ?teacher=99999999999999999999999): refuse it like any other bad number.
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
 
 class _RawNullBooleanSelect(forms.NullBooleanSelect):
     """The usual Unknown/Yes/No select, handing the submitted text to the field unconverted (Django's

@@ -126,3 +126,8 @@ def test_enrollments_filter_by_course(viewer, course):
     enroll(make_student(), make_course())
     data = data_of(token_client(viewer).get("/api/v1/enrollments/", {"course": course.pk}))
     assert [item["id"] for item in data["items"]] == [wanted.pk]
+
+
+def test_a_teacher_filter_beyond_any_database_key_is_a_validation_error(viewer):
+    error = error_of(token_client(viewer).get("/api/v1/courses/", {"teacher": "9" * 23}), 400)
+    assert error["code"] == "VALIDATION_ERROR" and "teacher" in error["details"]

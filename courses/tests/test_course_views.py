@@ -193,3 +193,9 @@ def test_a_search_with_a_nul_character_lists_instead_of_failing(client, admin_us
     assert [s.last_name for s in response.context["candidates"]] == ["Alexiou"]
     response = client.get(reverse("students:deleted"), {"search": "zorb\x00"})
     assert response.status_code == 200 and "Zorbas" in response.content.decode()
+
+
+def test_a_teacher_filter_beyond_any_database_key_explains_instead_of_failing(client, viewer, course):
+    client.force_login(viewer)
+    response = client.get(reverse("courses:list"), {"teacher": "9" * 23})
+    assert response.status_code == 200 and "teacher" in response.context["filters"].errors
