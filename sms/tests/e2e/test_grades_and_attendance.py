@@ -49,8 +49,13 @@ def test_attendance_is_marked_in_one_click_per_student_and_reopened_for_editing(
     page.locator("#save-attendance").click()
     expect(page.locator("#messages")).to_contain_text("2 present, 1 absent, 1 late, 0 excused")
 
+    # Re-open the same lesson later from the course page: the roster shows what was saved.
+    page.goto(course.get_absolute_url())
+    page.locator("#take-attendance").click()
     expect(page.locator("#roster-state")).to_contain_text("already taken: you are editing it")
     expect(row(page, "E2E-002").get_by_label("Absent")).to_be_checked()
+    expect(row(page, "E2E-003").get_by_label("Late")).to_be_checked()
+    expect(row(page, "E2E-001").get_by_label("Present")).to_be_checked()
     row(page, "E2E-002").get_by_label("Excused").check()
     page.locator("#save-attendance").click()
     expect(page.locator("#messages")).to_contain_text("2 present, 0 absent, 1 late, 1 excused")
