@@ -131,3 +131,16 @@ def test_enrollments_filter_by_course(viewer, course):
 def test_a_teacher_filter_beyond_any_database_key_is_a_validation_error(viewer):
     error = error_of(token_client(viewer).get("/api/v1/courses/", {"teacher": "9" * 23}), 400)
     assert error["code"] == "VALIDATION_ERROR" and "teacher" in error["details"]
+
+
+@pytest.mark.parametrize("page_size", [5, 100])
+def test_the_enrollment_list_takes_the_same_queries_whatever_the_page_size(
+        viewer, django_assert_num_queries, page_size):
+    course = make_course()
+    for _ in range(120):
+        enroll(make_student(), course)
+    client = token_client(viewer)
+    # token + user, role groups, COUNT(*), the page
+    with django_assert_num_queries(4):
+        data = data_of(client.get("/api/v1/enrollments/", {"page_size": page_size}))
+    assert len(data["items"]) == page_size

@@ -170,3 +170,19 @@ def test_daily_performance_is_recorded_and_checked(teacher, taught):
     error = error_of(client.post("/api/v1/daily-performance/", {**row, "score": "12"}, format="json"), 400)
     assert "score" in error["details"]
     assert DailyPerformance.objects.count() == 1
+
+
+@pytest.mark.parametrize("page_size", [5, 100])
+def test_the_daily_performance_list_takes_the_same_queries_whatever_the_page_size(
+        viewer, django_assert_num_queries, page_size):
+    course = make_course()
+    for _ in range(40):
+        enrollment = enroll(make_student(), course)
+        for day in (1, 2, 3):
+            DailyPerformance.objects.create(student=enrollment.student, course=course, category="Participation",
+                                            date=datetime.date(2026, 10, day), score=Decimal(8), max_score=Decimal(10))
+    client = token_client(viewer)
+    # token + user, role groups, COUNT(*), the page
+    with django_assert_num_queries(4):
+        data = data_of(client.get("/api/v1/daily-performance/", {"page_size": page_size}))
+    assert len(data["items"]) == page_size

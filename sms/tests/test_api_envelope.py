@@ -142,3 +142,13 @@ def test_the_browsable_api_shows_the_envelope_too(viewer):
     response = client.get("/api/v1/students/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert b"&quot;success&quot;: true" in response.content
+
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("a" * 128, True), ("a" * 129, False), ("", False), ("uuid:3f2c-9A_b.1", True), ("x/y", False),
+    ("é", False), ("a b", False),
+])
+def test_a_client_request_id_is_kept_only_when_it_is_1_to_128_safe_characters(viewer, sent, kept):
+    response = token_client(viewer).get("/api/v1/students/", HTTP_X_REQUEST_ID=sent)
+    assert (response["X-Request-ID"] == sent) is kept
+    assert envelope_of(response, 200)["meta"]["request_id"] == response["X-Request-ID"]
