@@ -2,8 +2,10 @@
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
@@ -47,6 +49,7 @@ def default_messages():
         403: _("You do not have permission to do this."),
         404: _("The requested resource was not found."),
         405: _("This method is not allowed here."),
+        413: _("The request body is too large."),
         429: _("Too many requests. Wait a moment and try again."),
         500: _("Something went wrong on our side. Quote the request id if you contact support."),
     }
@@ -65,6 +68,8 @@ def exception_handler(exc, context):
         return _rate_limited(exc.wait or 60)
     if isinstance(exc, DjangoValidationError):
         exc = _as_drf_validation_error(exc)
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
+        exc = _oversized(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # unexpected: Django's handler500 answers with the envelope
@@ -82,6 +87,23 @@ def _rate_limited(retry_after):
         "details": {"retry_after": int(retry_after)},
     }
     return response
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+
+def _oversized(exc):
+    """Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with more fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS) while DRF parses it; left alone, that is a bare 400 "could not be
+    understood" and a logged traceback. Say what is wrong instead. Files are not counted: imports
+    are streamed to disk and checked against their own 10 MB limit (sms/transfer/readers.py)."""
+    if isinstance(exc, TooManyFieldsSent):
+        return exceptions.ValidationError(
+            {"non_field_errors": [_("The request has more fields than the server accepts (%(count)s).")
+                                  % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}]})
+    size = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return RequestTooLarge(_("The request body is too large: the server accepts at most %(size)s.") % {"size": size})
 
 
 class ServiceValidationError(exceptions.ValidationError):
