@@ -199,3 +199,25 @@ def test_a_teacher_filter_beyond_any_database_key_explains_instead_of_failing(cl
     client.force_login(viewer)
     response = client.get(reverse("courses:list"), {"teacher": "9" * 23})
     assert response.status_code == 200 and "teacher" in response.context["filters"].errors
+
+
+def test_deleted_list_runs_a_fixed_number_of_queries_with_many_courses(client, admin_user, django_assert_num_queries):
+    for _ in range(55):
+        make_course().soft_delete()
+    client.force_login(admin_user)
+    # session, user, role groups, count, page of deleted courses
+    with django_assert_num_queries(5):
+        response = client.get(reverse("courses:deleted"))
+    assert len(response.context["page"].object_list) == 25
+
+
+def test_enrol_page_runs_a_fixed_number_of_queries_with_many_candidates(
+        client, teacher, course, django_assert_num_queries):
+    course.teachers.add(teacher)
+    for _ in range(55):
+        make_student()
+    client.force_login(teacher)
+    # session, user, role groups, course, is the teacher assigned, candidates (not enrolled yet)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("courses:enrol", args=[course.pk]))
+    assert len(response.context["candidates"]) == 55

@@ -229,7 +229,9 @@ def test_the_roster_and_its_errors_are_in_greek(client, teacher, taught):
     response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["x", "23", ""]))
     page = response.content.decode()
     assert "Enter the grade as a number" not in page and "Grade 23 is above" not in page
-    assert "23" in page and not Grade.objects.exists()
+    assert "Εισαγάγετε τον βαθμό ως αριθμό" in page
+    assert "Ο βαθμός 23 είναι πάνω από το μέγιστο 20 για αυτή την εργασία." in page
+    assert not Grade.objects.exists()
 
 
 def test_sheet_shows_edit_links_to_the_courses_teacher_and_greek_numbers(client, teacher, taught):

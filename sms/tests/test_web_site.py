@@ -168,3 +168,33 @@ def test_teachers_and_viewers_cannot_reach_the_admin_or_user_administration(clie
             assert response.status_code == 302 and response.url.startswith("/admin/login/")
         page = client.get(reverse("home")).content.decode()
         assert "/admin/" not in page
+
+
+def test_dashboard_runs_a_fixed_number_of_queries_with_many_courses_and_grades(
+        client, admin_user, django_assert_num_queries):
+    today = timezone.localdate()
+    student = make_student()
+    for _ in range(55):
+        course = make_course(semester=semester_of(today))
+        enroll(student, course)
+        Grade.objects.create(student=student, course=course, assignment_name="Quiz", category="Homework",
+                             grade=Decimal(15), max_grade=Decimal(20), date_assigned=today)
+    client.force_login(admin_user)
+    # session, user, role groups, the semester's courses with counts and today's flag, latest grades
+    with django_assert_num_queries(5):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count("not taken yet") == 55
+
+
+def test_forbidden_and_server_error_pages_are_greek_for_greek_users_with_the_request_id(client, viewer):
+    client.force_login(viewer)
+    response = client.get(reverse("students:create"), HTTP_ACCEPT_LANGUAGE="el", HTTP_X_REQUEST_ID="req-403-el")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Δεν έχετε δικαίωμα για αυτή την ενέργεια" in page and "req-403-el" in page
+    client.raise_request_exception = False
+    with override_settings(ROOT_URLCONF="sms.tests.urls_boom"):
+        response = client.get("/boom/", HTTP_ACCEPT_LANGUAGE="el", HTTP_X_REQUEST_ID="req-500-el")
+    page = response.content.decode()
+    assert response.status_code == 500 and '<html lang="el">' in page
+    assert "Κάτι πήγε στραβά από τη δική μας πλευρά" in page and "req-500-el" in page

@@ -180,3 +180,13 @@ def test_detail_says_when_a_course_has_no_rules(client, viewer, student):
     client.force_login(viewer)
     page = client.get(reverse("students:detail", args=[student.pk])).content.decode()
     assert "Evaluation rules not set for this course" in page
+
+
+def test_deleted_list_runs_a_fixed_number_of_queries_with_many_students(client, admin_user, django_assert_num_queries):
+    for _ in range(55):
+        make_student().soft_delete()
+    client.force_login(admin_user)
+    # session, user, role groups, count, page of deleted students
+    with django_assert_num_queries(5):
+        response = client.get(reverse("students:deleted"))
+    assert len(response.context["page"].object_list) == 25 and "55" in response.content.decode()
