@@ -78,3 +78,27 @@ def test_daily_performance_rejects_score_above_max(enrollment):
     with pytest.raises(ValidationError, match="above the maximum 10"):
         daily_performance_record(student=enrollment.student, course=enrollment.course, category="Participation",
                                  score=11, max_score=10)
+
+
+@pytest.mark.parametrize("changes, field, words", [
+    ({"score": -1}, "score", "cannot be negative"),
+    ({"max_score": 0}, "max_score", "more than 0"),
+    ({"score": "many"}, "score", "must be a decimal"),
+    ({"category": ""}, "category", "cannot be blank"),
+])
+def test_daily_performance_rejects_bad_input_with_a_message_on_the_field(enrollment, changes, field, words):
+    values = {"student": enrollment.student, "course": enrollment.course, "category": "Participation",
+              "score": 8, "max_score": 10, **changes}
+    with pytest.raises(ValidationError) as caught:
+        daily_performance_record(**values)
+    assert words in " ".join(caught.value.message_dict[field])
+
+
+@pytest.mark.parametrize("model, field", [
+    ("students.Student", "email"), ("students.Student", "student_id"), ("courses.Course", "course_code"),
+    ("courses.Course", "semester"), ("attendance.Attendance", "date"), ("grades.Grade", "date_assigned"),
+])
+def test_the_looked_up_columns_are_indexed(model, field):
+    from django.apps import apps
+
+    assert apps.get_model(model)._meta.get_field(field).db_index

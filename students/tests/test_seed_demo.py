@@ -34,3 +34,12 @@ def test_seeded_grades_are_valid_and_computable():
         grade.full_clean()
     rows, _gpa = final_grades_for_student(Student.objects.first())
     assert rows and any(result.has_grade for _course, result in rows)
+
+
+def test_seed_demo_spans_three_semesters_with_rules_and_greek_and_english_names():
+    call_command("seed_demo", students=40, verbosity=0)
+    assert Course.objects.values("semester").distinct().count() == 3
+    assert all(course.evaluation_rules for course in Course.objects.all())
+    names = " ".join(Student.objects.values_list("first_name", flat=True))
+    assert any("α" <= letter <= "ω" for letter in names.lower()) and any("a" <= letter <= "z" for letter in names.lower())
+    assert Attendance.history.count() == Attendance.objects.count()
