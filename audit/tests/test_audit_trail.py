@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditLog
 from conftest import enroll, make_student
@@ -98,6 +99,32 @@ def test_the_timeline_merges_history_and_actions_newest_first_with_filters(admin
     assert data_of(client.get("/api/v1/audit/logs/", {"user": "nobody", "date_to": today}))["total"] == 0
     error = error_of(client.get("/api/v1/audit/logs/", {"action": "explode", "date_from": "soon"}), 400)
     assert error["code"] == "VALIDATION_ERROR" and {"action", "date_from"} <= set(error["details"])
+
+
+def test_the_timeline_filters_by_user_name_or_id_and_by_a_date_range_that_includes_today(admin_user, teacher):
+    from types import SimpleNamespace
+
+    from sms import context
+
+    make_changes()  # by nobody (a command)
+    with context.acting(request=SimpleNamespace(user=teacher), source="web"):
+        mine = make_changes()
+    client = token_client(admin_user)
+    today = timezone.localdate().isoformat()  # the filter reads dates in the site's time zone
+    for user in ("teacher_user", teacher.pk):
+        items = data_of(client.get("/api/v1/audit/logs/", {"user": user, "date_from": today, "date_to": today}))[
+            "items"]
+        assert {(item["action"], item["entity_id"], item["username"]) for item in items} == {
+            ("create", str(mine.pk), "teacher_user"), ("update", str(mine.pk), "teacher_user")}
+    assert data_of(client.get("/api/v1/audit/logs/", {"date_from": today}))["total"] == data_of(
+        client.get("/api/v1/audit/logs/"))["total"]
+
+
+def test_the_admin_index_links_to_the_audit_timeline_and_the_metrics(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/admin/").content.decode()
+    assert f'href="{reverse("admin-audit-timeline")}"' in page
+    assert f'href="{reverse("admin-metrics-dashboard")}"' in page
 
 
 def test_an_entry_shows_its_field_by_field_diff(admin_user):
