@@ -124,3 +124,17 @@ def test_bulk_enrolment_skips_students_already_enrolled():
     created = enrollments_bulk_create(course=course, students=students)
     assert len(created) == 2
     assert Enrollment.objects.filter(course=course).count() == 3
+
+
+def test_a_cascade_that_fails_halfway_leaves_the_student_and_every_record_as_they_were(enrollment, monkeypatch):
+    # The student's grades are deleted after the enrollments: a failure there must undo those too.
+    _grade(enrollment.student, enrollment.course)
+
+    def broken(self, at=None):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Grade, "soft_delete", broken)
+    with pytest.raises(RuntimeError):
+        student_delete(student=enrollment.student)
+    assert Student.objects.count() == Enrollment.objects.count() == Grade.objects.count() == 1
+    assert Enrollment.history.count() == 1  # the enrollment's "deleted" history row was rolled back too
