@@ -180,6 +180,14 @@ def test_the_api_serves_each_report_to_admins_in_the_envelope(school, admin_user
     error_of(client.get("/api/v1/metrics/nonsense/"), 404)
 
 
+def test_the_api_is_rate_limited(settings, admin_user):
+    settings.SMS_API_RATE_LIMITS = {"read": "2/m", "write": "2/m", "auth": "2/m"}
+    client = token_client(admin_user)
+    for _ in range(2):
+        data_of(client.get("/api/v1/metrics/dashboard/"))
+    assert error_of(client.get("/api/v1/metrics/grades/"), 429)["code"] == "RATE_LIMITED"
+
+
 def test_teachers_and_viewers_are_refused_and_anonymous_must_sign_in(client, teacher, viewer):
     for user in (teacher, viewer):
         error_of(token_client(user).get("/api/v1/metrics/dashboard/"), 403)
