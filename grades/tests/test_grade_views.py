@@ -291,3 +291,15 @@ def test_a_roster_posted_without_the_csrf_token_is_refused_and_the_page_carries_
     assert 'name="csrfmiddlewaretoken"' in page
     response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["10"]))
     assert response.status_code == 403 and not Grade.objects.exists()
+
+
+def test_the_header_fills_down_category_maximum_date_and_weight_to_every_row(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students, ["30", "25", "40"], category="Midterm", max_grade="50", weight="2",
+                       date_assigned="2026-10-07")
+    response = client.post(reverse("grades:roster", args=[course.pk]), data, follow=True)
+    saved = Grade.objects.all()
+    assert {(g.category, g.max_grade, g.weight, g.date_assigned, g.assignment_name) for g in saved} == {
+        ("Midterm", Decimal(50), Decimal(2), datetime.date(2026, 10, 7), "Test 1")}
+    assert saved.count() == 3 and "3 grade(s) recorded for “Test 1”." in response.content.decode()
