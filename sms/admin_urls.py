@@ -8,9 +8,16 @@ from django.urls import path
 
 from audit import views as audit_views
 from metrics import views as metrics_views
+from sms.backup import views as backup_views
 
 urlpatterns = [
     path("tools/metrics/", metrics_views.dashboard_page, name="admin-metrics-dashboard"),
     path("tools/audit/", audit_views.timeline_page, name="admin-audit-timeline"),
     path("tools/audit/<str:entry_id>/", audit_views.entry_page, name="admin-audit-entry"),
+    path("tools/backups/", backup_views.backups_page, name="admin-backups"),
+    path("tools/backups/create/", backup_views.backup_create, name="admin-backups-create"),
+    path("tools/backups/prune/", backup_views.backups_prune, name="admin-backups-prune"),
+    path("tools/backups/rotate-key/", backup_views.backup_rotate_key, name="admin-backups-rotate-key"),
+    path("tools/backups/<str:backup_id>/verify/", backup_views.backup_verify, name="admin-backups-verify"),
+    path("tools/backups/<str:backup_id>/restore/", backup_views.backup_restore, name="admin-backups-restore"),
 ]

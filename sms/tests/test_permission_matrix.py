@@ -120,6 +120,18 @@ WEB = [
     ("admin-metrics-dashboard", "get", url("admin-metrics-dashboard"), (ANON_WEB, 403, 403, 200)),
     ("admin-audit-entry", "get", lambda w: reverse("admin-audit-entry", args=["action:999999"]),
      (ANON_WEB, 403, 403, 404)),
+    # Backups: every operation answers an admin with a redirect to the list and a message, whether
+    # it worked or was refused (unknown id, empty prune form); the others never reach it.
+    ("admin-backups", "get", url("admin-backups"), (ANON_WEB, 403, 403, 200)),
+    ("admin-backups-create", "post", url("admin-backups-create"), (ANON_WEB, 403, 403, 302)),
+    ("admin-backups-verify", "post", lambda w: reverse("admin-backups-verify", args=["no-such-backup"]),
+     (ANON_WEB, 403, 403, 302)),
+    ("admin-backups-restore", "get", lambda w: reverse("admin-backups-restore", args=["no-such-backup"]),
+     (ANON_WEB, 403, 403, 302)),
+    ("admin-backups-restore", "post", lambda w: reverse("admin-backups-restore", args=["no-such-backup"]),
+     (ANON_WEB, 403, 403, 302)),
+    ("admin-backups-prune", "post", url("admin-backups-prune"), (ANON_WEB, 403, 403, 302)),
+    ("admin-backups-rotate-key", "post", url("admin-backups-rotate-key"), (ANON_WEB, 403, 403, 302)),
 ]
 
 # Restoring a row that is not deleted is 404: restore looks among deleted rows only.
@@ -180,6 +192,13 @@ API = [
 ]
 
 CASES = [(*case, role, case[3][index]) for case in WEB + API for index, role in enumerate(ROLES)]
+
+
+@pytest.fixture(autouse=True)
+def backups_in_a_temporary_folder(settings, tmp_path):
+    """The backup rows must not write backups or a master key into the working tree."""
+    settings.SMS_BACKUP_DIR = tmp_path / "backups"
+    settings.SMS_BACKUP_KEY_FILE = tmp_path / "keys" / "master.key"
 
 
 @pytest.mark.django_db
