@@ -1,5 +1,7 @@
 """Request body parsers of the API (settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"])."""
 
+import json
+
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -17,3 +19,13 @@ class JSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error - the document is nested too deeply.")) from None
+        except ParseError as error:
+            # DRF passes on the decoder's English reason; say where, in the client's language.
+            raise ParseError(_where(error.__context__)) from error
+
+
+def _where(decode_error):
+    if isinstance(decode_error, json.JSONDecodeError):
+        return _("The body is not valid JSON: check its syntax at line %(line)s, column %(column)s.") % {
+            "line": decode_error.lineno, "column": decode_error.colno}
+    return _("The body is not valid JSON: check its syntax and that it is UTF-8 text.")

@@ -44,10 +44,16 @@ def test_a_validation_error_lists_messages_per_field(teacher):
     assert error["path"] == "/api/v1/students/"
 
 
-def test_malformed_json_gets_400(teacher):
-    response = token_client(teacher).post("/api/v1/students/", "{not json", content_type="application/json")
+def test_malformed_json_gets_400_saying_where_in_the_clients_language(teacher):
+    client = token_client(teacher)
+    response = client.post("/api/v1/students/", '{"first_name": "A",\n not json', content_type="application/json")
     error = error_of(response, 400)
-    assert error["code"] == "HTTP_400" and "JSON" in error["message"]
+    assert error["code"] == "HTTP_400"
+    assert error["message"] == "The body is not valid JSON: check its syntax at line 2, column 2."
+    greek = client.post("/api/v1/students/", "{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE="el")
+    assert error_of(greek, 400)["message"] == "Το σώμα του αιτήματος δεν είναι έγκυρο JSON: ελέγξτε τη σύνταξή του στη γραμμή 1, στήλη 2."
+    latin1 = client.post("/api/v1/students/", '{"first_name": "\xe9"}'.encode("latin-1"), content_type="application/json")
+    assert error_of(latin1, 400)["message"] == "The body is not valid JSON: check its syntax and that it is UTF-8 text."
 
 
 def test_a_request_without_credentials_gets_401():
