@@ -54,10 +54,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--students", type=int, default=120, help="How many students (default 120).")
         parser.add_argument("--force", action="store_true", help="Add data even if students exist.")
+        # The benchmark (bench/run.py) sets exact sizes; without them the mix follows the rules:
+        # one grade per category and two lessons per enrollment.
+        parser.add_argument("--courses", type=int, default=len(COURSE_TEMPLATES) * len(SEMESTERS),
+                            help="How many courses, spread over the three semesters (default 18).")
+        parser.add_argument("--grades", type=int, help="Exactly this many grades, spread over the enrollments.")
+        parser.add_argument("--attendance", type=int,
+                            help="Exactly this many attendance records, spread over the enrollments.")
 
-    def handle(self, *args, students, force, **options):
-        if students < 1:
-            self.stderr.write("--students must be at least 1.")
+    def handle(self, *args, students, force, courses, grades=None, attendance=None, **options):
+        least_courses = len(SEMESTERS) * COURSES_PER_STUDENT  # every student takes 3 a semester
+        if students < 1 or courses < least_courses:
+            self.stderr.write(f"--students must be at least 1 and --courses at least {least_courses}.")
             raise SystemExit(2)
         self.create_users()
         if Student.all_objects.exists() and not force:
@@ -65,11 +73,11 @@ class Command(BaseCommand):
             return
         rng = random.Random(2026)
         with context.acting(source=context.SOURCE_COMMAND), transaction.atomic():
-            courses = self.create_courses()
+            courses = self.create_courses(courses)
             people = self.create_students(rng, students)
             enrollments = self.create_enrollments(rng, people, courses)
-            grades = self.create_grades(rng, enrollments)
-            absences = self.create_attendance(rng, enrollments)
+            grades = self.create_grades(rng, enrollments, grades)
+            absences = self.create_attendance(rng, enrollments, attendance)
         self.stdout.write(self.style.SUCCESS(
             f"Created {len(people)} students, {len(courses)} courses, {len(enrollments)} enrollments, "
             f"{grades} grades, {absences} attendance records."
@@ -86,14 +94,16 @@ class Command(BaseCommand):
                 user.save()
             user.groups.add(Group.objects.get(name=role))
 
-    def create_courses(self):
+    def create_courses(self, count):
         teacher = User.objects.get(username="teacher")
         courses = []
-        for semester in SEMESTERS:
+        for index, semester in enumerate(SEMESTERS):
             suffix = semester[2:4] + semester.split()[1][0]  # "2026 Fall" → 26F
-            for prefix, name, credits, rules in COURSE_TEMPLATES:
+            for number in range(count // len(SEMESTERS) + (index < count % len(SEMESTERS))):
+                prefix, name, credits, rules = COURSE_TEMPLATES[number % len(COURSE_TEMPLATES)]
                 courses.append(Course(
-                    course_code=f"{prefix}101-{suffix}", course_name=name, semester=semester,
+                    course_code=f"{prefix}{101 + number // len(COURSE_TEMPLATES)}-{suffix}",
+                    course_name=name, semester=semester,
                     credits=credits, hours_per_week=credits, periods_per_week=max(2, credits - 1),
                     absence_penalty=Decimal("0.5"),
                     evaluation_rules=[{"category": c, "weight": w} for c, w in rules],
@@ -133,41 +143,56 @@ class Command(BaseCommand):
         )
         return enrollments
 
-    def create_grades(self, rng, enrollments):
+    def create_grades(self, rng, enrollments, total=None):
         today = timezone.localdate()
         grades = []
-        for enrollment in enrollments:
+        for index, enrollment in enumerate(enrollments):
             course = enrollment.course
             start, last_day = semesters.semester_dates(course.semester)
             end = min(last_day, today)
             ability = rng.uniform(0.35, 1.0)
-            for rule in course.evaluation_rules:
-                if evaluation.category_key(rule["category"]) == "final" and last_day > today:
-                    continue  # the current semester's final exam has not happened yet
+            # The current semester's final exam has not happened yet.
+            rules = [rule for rule in course.evaluation_rules
+                     if evaluation.category_key(rule["category"]) != "final" or last_day <= today]
+            count = len(rules) if total is None else _share(total, index, len(enrollments))
+            for number in range(count):  # beyond one per category: "Homework 2", "Midterm 2", …
+                rule = rules[number % len(rules)]
                 assigned = start + datetime.timedelta(days=rng.randrange(max(1, (end - start).days)))
                 score = Decimal(min(20, max(0, round(rng.gauss(ability * 20, 2.5)))))
                 grades.append({
                     "student_id": enrollment.student_id, "course_id": course.pk,
-                    "assignment_name": f"{rule['category']} 1", "category": rule["category"],
+                    "assignment_name": f"{rule['category']} {number // len(rules) + 1}", "category": rule["category"],
                     "grade": score, "max_grade": Decimal(20), "date_assigned": assigned, "date_submitted": assigned,
                 })
         history.bulk_insert(Grade, grades)
         return len(grades)
 
-    def create_attendance(self, rng, enrollments):
+    def create_attendance(self, rng, enrollments, total=None):
         today = timezone.localdate()
         records = []
-        for enrollment in enrollments:
+        for index, enrollment in enumerate(enrollments):
             start, end = semesters.semester_dates(enrollment.course.semester)
-            end = min(end, today)
-            for offset in (7, 21):
-                day = start + datetime.timedelta(days=offset)
-                if day > end:
-                    continue
+            lessons = _lessons(start, min(end, today), None if total is None else _share(total, index, len(enrollments)))
+            for day, period in lessons:
                 status = rng.choices(list(Status), weights=[85, 8, 5, 2])[0]
                 records.append({
                     "student_id": enrollment.student_id, "course_id": enrollment.course_id, "date": day,
-                    "period_number": 1, "status": status.value,
+                    "period_number": period, "status": status.value,
                 })
         history.bulk_insert(Attendance, records)
         return len(records)
+
+
+def _share(total, index, parts):
+    """The index-th of `parts` near-equal shares of total (they add up to total exactly)."""
+    return (index + 1) * total // parts - index * total // parts
+
+
+def _lessons(start, end, count=None):
+    """(date, period) of the lessons an enrollment has a record for: by default the 2nd and 4th
+    week's; with a count, one a week back from the last day, then second periods, and so on."""
+    if count is None:
+        days = [start + datetime.timedelta(days=offset) for offset in (7, 21)]
+        return [(day, 1) for day in days if day <= end]
+    weeks = (end - start).days // 7 + 1
+    return [(end - datetime.timedelta(days=7 * (n % weeks)), 1 + n // weeks) for n in range(count)]
