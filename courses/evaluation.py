@@ -7,6 +7,7 @@ common Greek names count as the same category (Εργασία = Homework, ...).
 """
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ EXAM_CATEGORIES = {"midterm", "final"}
 _LOOKUP = {name: key for key, names in CATEGORY_SYNONYMS.items() for name in names}
 
 
+@lru_cache(maxsize=1024)  # called per grade when whole schools are graded (metrics): a few names, folded once
 def category_key(name):
     """The canonical key of a category name: 'Εργασία' and 'homework' both give 'homework'."""
     folded = fold(name)
