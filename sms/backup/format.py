@@ -62,6 +62,8 @@ def fixed_header(chunk_size=CHUNK_SIZE):
 
 
 def wrap_key(fixed, key_id, data_key, master_key):
+    if len(key_id.encode("ascii")) != KEY_ID_LENGTH:
+        raise ValueError(f"a master key id is {KEY_ID_LENGTH} ASCII characters")
     nonce = os.urandom(12)
     wrapped = AESGCM(master_key).encrypt(nonce, data_key, fixed + key_id.encode("ascii"))
     return key_id.encode("ascii") + nonce + wrapped

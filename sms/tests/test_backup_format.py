@@ -118,3 +118,8 @@ def test_a_newer_format_version_is_refused_as_unsupported(plain):
 
 def test_the_header_sizes_are_the_documented_ones():
     assert (format.FIXED.size, format.KEY_BLOCK, format.HEADER_SIZE) == (40, 76, 116)
+
+
+def test_a_key_id_of_the_wrong_length_is_a_programming_error():
+    with pytest.raises(ValueError, match="16 ASCII"):
+        format.encrypt_stream(io.BytesIO(b"x"), io.BytesIO(), "short", MASTER)
