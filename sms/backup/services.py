@@ -286,7 +286,12 @@ def rotate_key():
     """
     with keys.lock(exclusive=True):
         backups = [item for item in list_backups() if item["status"] != "missing"]
-        data_keys = [_data_key(item) for item in backups]
+        try:
+            data_keys = [_data_key(item) for item in backups]
+        except BackupError as error:
+            log_action(action=Action.KEY_ROTATE, success=False, entity_type="backup",
+                       changes={"error": str(error)})
+            raise
         key_id, master = keys.add_new_current()
         for metadata, data_key in zip(backups, data_keys, strict=True):
             _rewrap(metadata, data_key, key_id, master)

@@ -206,6 +206,7 @@ def test_rotation_keeps_a_key_a_backup_still_needs_and_stops_before_changing_any
     with pytest.raises(services.BackupError, match=f"Backup {second['id']} cannot be opened"):
         services.rotate_key()
     assert settings.SMS_BACKUP_KEY_FILE.read_text() == ring
+    assert AuditLog.objects.filter(action="key_rotate", success=False).exists()
     services.verify(first["id"])
 
 
