@@ -166,3 +166,16 @@ def test_neutralised_cells_read_back_exactly(fmt, value):
 
 def test_it_writes_csv_with_a_bom_so_excel_shows_greek():
     assert writers.write_csv(["a"], [["Ελένη"]]).startswith(b"\xef\xbb\xbf")
+
+
+def test_xlsx_exports_survive_control_characters_pasted_from_word():
+    # Word's manual line break is a vertical tab; XML (so XLSX) cannot hold it or most control characters.
+    data = writers.write_xlsx(["note\x01", "other"], [["Γραμμή 1\x0bΓραμμή 2\x07", "=cmd\x1f"]])
+    table = readers.read_table(data, "export.xlsx")
+    assert table.headers == ["note", "other"]
+    assert table.rows[0] == {"note": "Γραμμή 1\nΓραμμή 2", "other": "=cmd"}  # still neutralised, then read back
+
+
+def test_csv_exports_keep_control_characters_as_they_are():
+    table = readers.read_table(writers.write_csv(["note"], [["a\x0bb\x01c"]]), "export.csv")
+    assert table.rows[0]["note"] == "a\x0bb\x01c"

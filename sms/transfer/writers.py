@@ -8,6 +8,7 @@ opened (CSV/formula injection). Such cells get a leading apostrophe, which sprea
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 from sms.transfer.readers import FORMULA_PREFIXES
@@ -54,13 +55,24 @@ def _plain_decimal(value):
     return f"{value.normalize():f}"
 
 
+# XML, and so XLSX, cannot hold most control characters (openpyxl refuses the whole file). Text
+# pasted from Word carries them: its line break is a vertical tab. Line-like ones become a line
+# break, the rest are dropped; CSV keeps every character as it is.
+_LINE_LIKE = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_NOT_IN_XML = re.compile("[\x00-\x08\x0e-\x1f]")  # as openpyxl's ILLEGAL_CHARACTERS_RE, less \x0b \x0c
+
+
+def _xlsx_text(value):
+    return _NOT_IN_XML.sub("", value.translate(_LINE_LIKE))
+
+
 def write_xlsx(headers, rows):
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append([neutralise(name) for name in headers])
+    sheet.append([_xlsx_text(neutralise(name)) for name in headers])
     for row in rows:
         cells = []
         for value in row:
@@ -83,5 +95,5 @@ def _xlsx_value(value):
         normalised = value.normalize()
         return int(normalised) if normalised == normalised.to_integral() else float(normalised)
     if isinstance(value, str):
-        return neutralise(value)
+        return _xlsx_text(neutralise(value))
     return value
