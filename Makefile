@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup messages run test lint clean
+.PHONY: setup messages run test lint load clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: setup
 lint: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet ruff==0.17.6
 	$(BIN)/ruff check .
+
+# 60 s of API load on gunicorn + PostgreSQL + Redis, then every write checked: bench/load/results.md.
+load: setup
+	bench/load/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
