@@ -169,6 +169,15 @@ def test_it_refuses_a_file_with_only_a_header_row(admin_user):
     assert caught.value.code == "file_empty"
 
 
+def test_it_refuses_more_than_5000_rows_and_says_to_split_the_file(admin_user):
+    rows = [[f"S{n}", "Ann", "Lee", f"a{n}@x.gr"] for n in range(importer.MAX_ROWS + 1)]
+    with pytest.raises(ValidationError) as caught:
+        preview("students", table_of(STUDENT_HEADERS, rows), admin_user)
+    assert caught.value.code == "file_too_large"
+    assert caught.value.messages == ["The file has 5001 rows; at most 5000 can be imported at once. Split it."]
+    assert not Student.objects.exists()
+
+
 def test_it_marks_every_row_of_a_key_repeated_in_the_file(admin_user):
     table = table_of(STUDENT_HEADERS, [
         ["S1", "Ann", "Lee", "ann@x.gr"], ["S2", "Bob", "Ray", "bob@x.gr"],
@@ -178,6 +187,21 @@ def test_it_marks_every_row_of_a_key_repeated_in_the_file(admin_user):
     assert rows[2].action == rows[4].action == importer.ERROR
     assert "rows 2, 4" in rows[2].messages[0]
     assert rows[3].action == importer.CREATE
+
+
+@pytest.mark.parametrize("name, headers, first, repeat", [
+    ("courses", ["course_code", "course_name", "semester"], ["PHY-1", "Φυσική", "2026 Fall"],
+     ["phy-1", "Physics", "2026 Fall"]),
+    ("enrollments", ["student_id", "course_code"], ["S2026-001", "GRK-101"], ["s2026-001", "grk-101"]),
+    ("grades", ["student_id", "course_code", "assignment_name", "category", "grade", "max_grade"],
+     ["S2026-002", "GRK-101", "Δοκιμασία", "Εργασία", "12", "20"],
+     ["S2026-002", "GRK-101", "Δοκιμασία", "Εργασία", "14", "20"]),
+])
+def test_a_key_repeated_in_a_file_of_any_kind_is_an_error_on_both_rows(school, admin_user, name, headers, first,
+                                                                        repeat):
+    result = apply(name, table_of(headers, [first, repeat]), admin_user)
+    assert not result.applied and result.counts["error"] == 2
+    assert all("appears more than once in the file (rows 2, 3)" in row.messages[0] for row in result.rows)
 
 
 def test_it_explains_bad_values_next_to_each_row(admin_user):
