@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attendance.models import Attendance, Status
 from courses.models import Course
-from sms.filters import IntegerFilter
+from sms.filters import IntegerFilter, OrderingFilter
 from students.models import Student
 
 
@@ -16,9 +16,11 @@ class AttendanceFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
     period_number = IntegerFilter(label=_("Period"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("date", "date"), ("period_number", "period_number"), ("status", "status"),
                 ("student__last_name", "student")),
+        field_labels={"date": _("date"), "period_number": _("period"), "status": _("status"),
+                      "student__last_name": _("student")},
         label=_("Order by"),
     )
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Enrollment
-from sms.filters import IntegerFilter
+from sms.filters import IntegerFilter, OrderingFilter
 from students.models import Student
 
 
@@ -15,9 +15,11 @@ class CourseFilter(django_filters.FilterSet):
     )
     semester = django_filters.CharFilter(method="filter_semester", label=_("Semester"))
     teacher = IntegerFilter(field_name="teachers", label=_("Teacher (user id)"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("course_code", "course_code"), ("course_name", "course_name"), ("semester", "semester"),
                 ("credits", "credits")),
+        field_labels={"course_code": _("course code"), "course_name": _("course name"), "semester": _("semester"),
+                      "credits": _("credits")},
         label=_("Order by"),
     )
 
@@ -37,8 +39,10 @@ class CourseFilter(django_filters.FilterSet):
 class EnrollmentFilter(django_filters.FilterSet):
     student = django_filters.ModelChoiceFilter(queryset=Student.objects.all(), label=_("Student"))
     course = django_filters.ModelChoiceFilter(queryset=Course.objects.all(), label=_("Course"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("enrolled_at", "enrolled_at"), ("student__last_name", "student"), ("course__course_code", "course")),
+        field_labels={"enrolled_at": _("enrolled at"), "student__last_name": _("student"),
+                      "course__course_code": _("course")},
         label=_("Order by"),
     )
 

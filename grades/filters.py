@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 from grades.models import DailyPerformance, Grade
+from sms.filters import OrderingFilter
 from students.models import Student
 
 
@@ -19,9 +20,11 @@ class GradeFilter(django_filters.FilterSet):
         field_name="date_assigned", lookup_expr="gte", label=_("Assigned from")
     )
     date_to = django_filters.DateFilter(field_name="date_assigned", lookup_expr="lte", label=_("Assigned to"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("date_assigned", "date_assigned"), ("grade", "grade"), ("category", "category"),
                 ("assignment_name", "assignment_name"), ("created_at", "created_at")),
+        field_labels={"date_assigned": _("date assigned"), "grade": _("grade"), "category": _("category"),
+                      "assignment_name": _("assignment"), "created_at": _("date added")},
         label=_("Order by"),
     )
 
@@ -36,8 +39,9 @@ class DailyPerformanceFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(lookup_expr="iexact", label=_("Category"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("date", "date"), ("score", "score"), ("category", "category")), label=_("Order by"),
+    ordering = OrderingFilter(
+        fields=(("date", "date"), ("score", "score"), ("category", "category")),
+        field_labels={"date": _("date"), "score": _("score"), "category": _("category")}, label=_("Order by"),
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,3 +49,21 @@ class BooleanFilter(django_filters.BooleanFilter):
     API, as the schema ("boolean") promises, instead of quietly showing every row."""
 
     field_class = _StrictNullBooleanField
+
+
+DESCENDING = _("{label} (descending)")
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sort choices labelled in the page's language, in both directions.
+
+    django-filter words each "(descending)" choice in English when the module is imported, and
+    labels a field without one by its parameter name; give `field_labels` for every field.
+    """
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = capfirst(labels[field])
+            choices += [(param, label), (f"-{param}", format_lazy(DESCENDING, label=label))]
+        return choices

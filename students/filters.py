@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from courses.models import Course
-from sms.filters import BooleanFilter, IntegerFilter
+from sms.filters import BooleanFilter, IntegerFilter, OrderingFilter
 from students.models import Student
 
 
@@ -31,12 +31,16 @@ class StudentFilter(django_filters.FilterSet):
         queryset=Course.objects.all(), method="filter_course", label=_("Course"),
         help_text=_("Students enrolled in this course (id)."),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("last_name", "last_name"), ("first_name", "first_name"), ("student_id", "student_id"),
             ("study_year", "study_year"), ("enrollment_date", "enrollment_date"),
             ("created_at", "created_at"),
         ),
+        field_labels={
+            "last_name": _("last name"), "first_name": _("first name"), "student_id": _("student ID"),
+            "study_year": _("study year"), "enrollment_date": _("enrollment date"), "created_at": _("date added"),
+        },
         label=_("Order by"),
     )
 

@@ -190,3 +190,13 @@ def test_deleted_list_runs_a_fixed_number_of_queries_with_many_students(client, 
     with django_assert_num_queries(5):
         response = client.get(reverse("students:deleted"))
     assert len(response.context["page"].object_list) == 25 and "55" in response.content.decode()
+
+
+def test_sort_choices_follow_the_page_language(client, viewer):
+    client.force_login(viewer)
+    english = client.get(reverse("students:list")).content.decode()
+    assert ">Last name (descending)</option>" in english and ">Date added</option>" in english
+    greek = client.get(reverse("students:list"), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert ">Επώνυμο (φθίνουσα σειρά)</option>" in greek and "descending" not in greek
+    courses = client.get(reverse("courses:list"), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "descending" not in courses and ">Course code<" not in courses
