@@ -1,5 +1,6 @@
 """The base classes of every API endpoint; see the package docstring (sms/api/__init__.py)."""
 
+import functools
 import logging
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from sms.api.pagination import EnvelopePagination
 from sms.api.permissions import IsAdminRole, RolePermission
 from sms.api.ratelimit import TieredRateLimit
 from sms.api.renderers import EnvelopeJSONRenderer
+from sms.api.serializers import ValuesRepresentation
 
 logger = logging.getLogger("sms.api")
 
@@ -51,6 +53,11 @@ class BaseViewSet(APISettings, viewsets.GenericViewSet):
     """A viewset: add DRF mixins (ListModelMixin, ...) or @action methods."""
 
 
+@functools.cache
+def _values_representation(serializer_class):
+    return ValuesRepresentation(serializer_class)
+
+
 class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """CRUD through the app's services, soft delete and admin restore.
 
@@ -72,6 +79,15 @@ class BaseModelViewSet(APISettings, mixins.ListModelMixin, mixins.RetrieveModelM
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
             queryset = queryset.order_by(*ordering, "pk")
         return queryset
+
+    def list(self, request, *args, **kwargs):
+        """The page as plain rows: the serializer's output without a model instance per row."""
+        representation = _values_representation(self.get_serializer_class())
+        rows = self.filter_queryset(self.get_queryset()).prefetch_related(None).values(*representation.columns)
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(representation.represent(rows))
+        return self.get_paginated_response(representation.represent(page))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
