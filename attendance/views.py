@@ -15,6 +15,7 @@ from attendance.forms import RosterDayForm, RosterRowForm
 from attendance.models import COUNTED_ABSENCES, Attendance, Status
 from courses.access import can_manage_course_records
 from courses.models import Course, Enrollment
+from grades.selectors import course_enrollments
 from sms import web
 from sms.services import RowErrors
 
@@ -23,8 +24,8 @@ from sms.services import RowErrors
 def attendance_roster(request, course_pk):
     """GET ?date=&period= opens the roster (today, period 1 by default); POST saves it.
 
-    8 queries to show it however many students: session, user, role, course, taught courses,
-    students, the day's records and the course's absence counts.
+    7 queries to show it however many students: session, user, role, course, taught courses,
+    students with their absence counts, and the day's records.
     """
     course = get_object_or_404(Course, pk=course_pk)
     web.require(can_manage_course_records(request.user, course))
@@ -32,7 +33,8 @@ def attendance_roster(request, course_pk):
     if not day.is_valid():
         return render(request, "attendance/roster.html", {"course": course, "day": day, "rows": None})
     date, period = day.cleaned_data["date"], day.cleaned_data["period"]
-    students = _enrolled_students(course)
+    enrollments = course_enrollments(course)
+    students = [enrollment.student for enrollment in enrollments]
     existing = {r.student_id: r for r in Attendance.objects.for_roster(course, date, period)}
     data = web.form_data(request)
     rows = [(student, RosterRowForm(data, prefix=f"row-{student.pk}", initial=_initial(existing.get(student.pk))))
@@ -41,10 +43,9 @@ def attendance_roster(request, course_pk):
     valid = data is not None and all([form.is_valid() for _student, form in rows])  # noqa: C419
     if valid and _save(request, course, date, period, rows):
         return redirect(f"{reverse('attendance:roster', args=[course.pk])}?date={date.isoformat()}&period={period}")
-    absences = {row["student_id"]: row["absences"] for row in Attendance.objects.filter(course=course).absence_counts()}
     return render(request, "attendance/roster.html", {
         "course": course, "day": day, "date": date, "period": period, "retaking": bool(existing),
-        "rows": [(s, form, absences.get(s.pk, 0)) for s, form in rows],
+        "rows": [(s, form, enrollment.absences) for (s, form), enrollment in zip(rows, enrollments)],
     })
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,15 +30,16 @@ class CourseQuerySet(SoftDeleteQuerySet):
         return self.filter(teachers=user)
 
     def with_enrolled_count(self):
-        return self.annotate(
-            enrolled_count=models.Count(
-                "enrollments",
-                filter=models.Q(
-                    enrollments__deleted_at__isnull=True,
-                    enrollments__student__deleted_at__isnull=True,
-                ),
-            )
+        """`enrolled_count`: live enrollments of live students.
+
+        A correlated subquery, not a JOIN and GROUP BY: a page counts only its own rows, and the
+        paginator's COUNT(*) leaves the unused annotation out instead of grouping every enrollment.
+        """
+        enrolled = (
+            Enrollment.objects.filter(course=models.OuterRef("pk"), student__deleted_at__isnull=True)
+            .order_by().values("course").annotate(count=models.Count("pk")).values("count")
         )
+        return self.annotate(enrolled_count=Coalesce(models.Subquery(enrolled), 0))
 
 
 class Course(SoftDeleteModel):
@@ -135,6 +137,21 @@ class EnrollmentQuerySet(SoftDeleteQuerySet):
     def live(self):
         """Enrollments whose student and course are not deleted either."""
         return self.filter(student__deleted_at__isnull=True, course__deleted_at__isnull=True)
+
+    def with_absence_counts(self):
+        """`absences` (toward the limit) and `unexcused` (penalised) of each enrollment's student in
+        its course, read in the same query as the enrollments."""
+        from attendance.models import COUNTED_ABSENCES, PENALISED_ABSENCES, Attendance  # imports this module
+
+        records = Attendance.objects.filter(
+            student=models.OuterRef("student_id"), course=models.OuterRef("course_id")
+        ).order_by().values("student")
+
+        def count(statuses):
+            counted = records.filter(status__in=statuses).annotate(count=models.Count("pk")).values("count")
+            return Coalesce(models.Subquery(counted), 0)
+
+        return self.annotate(absences=count(COUNTED_ABSENCES), unexcused=count(PENALISED_ABSENCES))
 
 
 class Enrollment(SoftDeleteModel):

@@ -6,13 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendance.models import Attendance
 from audit.selectors import record_history
 from courses import access, evaluation, services
 from courses.filters import CourseFilter
 from courses.forms import CourseForm, EnrolForm, rules_formset, rules_from
 from courses.models import Course, Enrollment
-from grades.selectors import final_grades_for_course
+from grades.selectors import course_enrollments, final_grades_for_course
 from sms import roles, web
 
 ENROL_CHOICES_SHOWN = 200
@@ -20,7 +19,6 @@ ENROL_CHOICES_SHOWN = 200
 
 @web.reader_required
 def course_list(request):
-    # Explicit order: the enrolled-count GROUP BY drops Meta.ordering.
     courses = Course.objects.with_enrolled_count().prefetch_related("teachers").order_by("course_code", "id")
     filters = CourseFilter(request.GET, queryset=courses)
     page, query = web.paginate(request, filters.qs)
@@ -32,14 +30,10 @@ def course_list(request):
 @web.reader_required
 def course_detail(request, pk):
     course = get_object_or_404(Course.objects.prefetch_related("teachers"), pk=pk)
-    enrollments = Enrollment.objects.live().filter(course=course).select_related("student").order_by(
-        "student__last_name", "student__first_name", "student_id"
-    )
-    results = final_grades_for_course(course)
-    absences = {row["student_id"]: row for row in Attendance.objects.filter(course=course).absence_counts()}
+    enrollments = course_enrollments(course)
+    results = final_grades_for_course(course, enrollments=enrollments)
     rows = [
-        {"enrollment": e, "student": e.student, "result": results.get(e.student_id),
-         "absences": absences.get(e.student_id, {}).get("absences", 0)}
+        {"enrollment": e, "student": e.student, "result": results.get(e.student_id), "absences": e.absences}
         for e in enrollments
     ]
     return render(request, "courses/detail.html", {

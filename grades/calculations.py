@@ -199,9 +199,18 @@ def course_result(rules, marks, unexcused_absences=0, absence_penalty=ZERO):
     )
 
 
+def _daily_multiplier(rule):
+    return Decimal(str(rule.get("daily_multiplier") or 0))
+
+
+def counts_daily(rules):
+    """Whether daily performance records count toward any category of these rules."""
+    return any(_daily_multiplier(rule) for rule in rules or ())
+
+
 def _category_result(rule, marks):
     key = evaluation.category_key(rule["category"])
-    multiplier = Decimal(str(rule.get("daily_multiplier") or 0))
+    multiplier = _daily_multiplier(rule)
     mine = []
     for mark in marks:
         if evaluation.category_key(mark.category) != key:

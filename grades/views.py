@@ -13,7 +13,7 @@ from courses.models import Course, Enrollment
 from grades import access, services
 from grades.forms import GradeForm, RosterHeaderForm, RosterRowForm
 from grades.models import Grade
-from grades.selectors import final_grades_for_course
+from grades.selectors import course_enrollments, final_grades_for_course
 from sms import roles, web
 from sms.services import RowErrors
 
@@ -123,16 +123,20 @@ def _no_duplicates(course, assignment_name, filled):
 
 @web.reader_required
 def grade_sheet(request, course_pk):
-    """Every enrolled student's grades per assignment and final grade; 9 queries however many."""
+    """Every enrolled student's grades per assignment and final grade.
+
+    3 queries however many students: the course, its enrollments with students and absence
+    counts, its grades (a 4th for daily performance when the course counts it).
+    """
     course = get_object_or_404(Course, pk=course_pk)
-    students = _roster_students(course)
+    enrollments = course_enrollments(course)
     grades = list(Grade.objects.for_course(course).order_by("date_assigned", "assignment_name", "id"))
     assignments = list(dict.fromkeys(grade.assignment_name for grade in grades))
     cells = {(grade.student_id, grade.assignment_name): grade for grade in grades}
-    results = final_grades_for_course(course)
+    results = final_grades_for_course(course, enrollments=enrollments, grades=grades)
     sheet = [
         {"student": s, "result": results.get(s.pk), "grades": [cells.get((s.pk, name)) for name in assignments]}
-        for s in students
+        for s in (enrollment.student for enrollment in enrollments)
     ]
     return render(request, "grades/sheet.html", {
         "course": course, "assignments": assignments, "sheet": sheet,

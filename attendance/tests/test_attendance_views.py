@@ -38,8 +38,8 @@ def test_roster_is_prefilled_present_in_fixed_queries(client, teacher, django_as
     for _ in range(55):
         enroll(make_student(), course)
     client.force_login(teacher)
-    # session, user, role, course, taught courses, students, the day's records, absence counts
-    with django_assert_num_queries(8):
+    # session, user, role, course, taught courses, students with absence counts, the day's records
+    with django_assert_num_queries(7):
         response = client.get(url(course))
     page = response.content.decode()
     assert len(response.context["rows"]) == 55

@@ -109,8 +109,8 @@ def test_detail_lists_students_with_final_grades_in_fixed_queries(client, viewer
     for _ in range(55):
         enroll(make_student(), course)
     client.force_login(viewer)
-    # session, user, role, course, teachers, enrollments+students, final grades (4), absence counts
-    with django_assert_num_queries(11):
+    # session, user, role, course, teachers, enrollments with students and absence counts, grades
+    with django_assert_num_queries(7):
         response = client.get(reverse("courses:detail", args=[course.pk]))
     assert len(response.context["rows"]) == 55
     assert "No grades yet." in response.content.decode()

@@ -136,9 +136,9 @@ def test_sheet_shows_grades_and_final_grades_in_fixed_queries(client, viewer, dj
         enroll(student, course)
         make_grade(student, course)
     client.force_login(viewer)
-    # session, user, role, course, enrolled students, grades, final grades (4: enrollments, grades,
-    # daily performance, absences)
-    with django_assert_num_queries(10):
+    # session, user, role, course, enrollments with students and absence counts, grades (the final
+    # grades reuse both; no daily performance query: no rule counts it)
+    with django_assert_num_queries(6):
         response = client.get(reverse("grades:list", args=[course.pk]))
     page = response.content.decode()
     assert page.count("15.0</strong>/20 · C · Καλώς") == 55 and "edit-grade" not in page

@@ -166,9 +166,9 @@ def test_detail_shows_final_grades_and_attendance_in_fixed_queries(client, viewe
         )
         Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, 1), status="Absent")
     client.force_login(viewer)
-    # session, user, role, student; enrollments+courses, grades, daily performance, absences (final
+    # session, user, role, student; enrollments with courses and absence counts, grades (final
     # grades); grades for the lists; attendance counts
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(reverse("students:detail", args=[student.pk]))
     page = response.content.decode()
     assert page.count("17.0</strong>/20 · B · Λίαν Καλώς") == 6
