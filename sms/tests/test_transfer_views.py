@@ -72,6 +72,19 @@ def test_a_bad_file_is_refused_on_the_upload_page_with_the_reason(admin_user):
     assert "CSV UTF-8" in response.content.decode()
 
 
+def test_a_greek_reader_is_told_in_greek_what_is_wrong_with_the_file_and_each_row(admin_user):
+    client = signed_in(admin_user)
+    cp1253 = SimpleUploadedFile("μαθητές.csv", "student_id,first_name\r\nS1,Γιώργος\r\n".encode("cp1253"))
+    response = client.post("/transfer/imports/students/", {"file": cp1253}, HTTP_ACCEPT_LANGUAGE="el")
+    assert response.status_code == 400
+    assert "Το αρχείο δεν είναι κείμενο UTF-8" in response.content.decode()
+    rows = [["S1", "Γιώργος", "Παπαδόπουλος", "όχι-email"]]
+    preview_url = client.post("/transfer/imports/students/", {"file": csv_upload(rows)},
+                              HTTP_ACCEPT_LANGUAGE="el").url
+    page = client.get(preview_url, HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "email: Εισάγετε μια έγκυρη διεύθυνση ηλ. ταχυδρομείου." in page and "1 με σφάλματα" in page
+
+
 def test_a_missing_column_is_named_on_the_preview_page(admin_user):
     client = signed_in(admin_user)
     response = upload(client, "students", csv_upload([["S1", "Ann"]], headers=["student_id", "first_name"]))
