@@ -198,3 +198,20 @@ def test_forbidden_and_server_error_pages_are_greek_for_greek_users_with_the_req
     page = response.content.decode()
     assert response.status_code == 500 and '<html lang="el">' in page
     assert "Κάτι πήγε στραβά από τη δική μας πλευρά" in page and "req-500-el" in page
+
+
+def test_a_teacher_changes_their_password_on_an_sms_page_in_their_language(client, teacher):
+    client.force_login(teacher)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("password_change")}"' in home
+    page = client.get(reverse("password_change"), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert 'id="main-nav"' in page and "Αλλαγή κωδικού" in page and "Django" not in page
+    wrong = client.post(reverse("password_change"), {
+        "old_password": "nope", "new_password1": "a-new-pass-4321", "new_password2": "a-new-pass-4321"})
+    assert wrong.status_code == 200 and "old_password" in wrong.context["form"].errors
+    response = client.post(reverse("password_change"), {
+        "old_password": "pass-1234", "new_password1": "a-new-pass-4321", "new_password2": "a-new-pass-4321"},
+        follow=True)
+    assert "Your password was changed." in response.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.check_password("a-new-pass-4321")
