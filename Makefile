@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup messages run test lint load clean
+.PHONY: setup messages run test lint load bench clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ lint: $(INSTALLED)
 # 60 s of API load on gunicorn + PostgreSQL + Redis, then every write checked: bench/load/results.md.
 load: setup
 	bench/load/run.sh
+
+# District-scale benchmark (10,000 students, 500,000 attendance rows) on its own database, seeded
+# once: queries, median and p95 of every list and the dashboard in bench/results.md. On PostgreSQL:
+# make bench BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sms_bench
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

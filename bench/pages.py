@@ -1,0 +1,92 @@
+"""What the benchmark measures: every list page, every API list and the metrics dashboard."""
+
+from contextlib import contextmanager
+from unittest import mock
+
+from django.utils import timezone
+
+from bench.measure import Endpoint
+from bench.naive import dashboard_per_course, serializer_without_eager_loading, without_eager_loading
+from courses import semesters
+from courses.models import Course
+from metrics import reports
+
+API_LISTS = ("students", "courses", "enrollments", "grades", "attendance", "daily-performance")
+BIG_PAGE = 200  # the API's maximum page size
+
+
+@contextmanager
+def metrics_uncached():
+    """Every dashboard request computes its numbers, as the first one after the 60 s cache expires."""
+    with mock.patch.object(reports, "CACHE_SECONDS", 0):
+        yield
+
+
+def busiest_course():
+    """The current semester's course with the most students: the largest per-course pages."""
+    current = semesters.semester_of(timezone.localdate())
+    return Course.objects.in_semester(current).with_enrolled_count().order_by("-enrolled_count", "id").first()
+
+
+def endpoints(course, grades_pages):
+    today = timezone.localdate().isoformat()
+    return [
+        *web_lists(course, today),
+        *api_lists(grades_pages),
+        *dashboards(),
+        *admin_lists(),
+    ]
+
+
+def web_lists(course, today):
+    per_course = [
+        ("Course page (enrolled students, final grades)", f"/courses/{course.pk}/"),
+        ("Grade sheet", f"/grades/course/{course.pk}/"),
+        ("Grade roster", f"/grades/course/{course.pk}/roster/"),
+        ("Attendance roster (today, period 1)", f"/attendance/course/{course.pk}/?date={today}&period=1"),
+        ("Absences per student", f"/attendance/course/{course.pk}/summary/"),
+    ]
+    return [
+        Endpoint("Students", "web", "/students/", naive=without_eager_loading),
+        Endpoint("Students, last page", "web", "/students/?page=400", naive=without_eager_loading),
+        Endpoint("Students, search “smith”", "web", "/students/?search=smith", naive=without_eager_loading),
+        Endpoint("Courses", "web", "/courses/", naive=without_eager_loading),
+        *[Endpoint(name, "web", url, naive=without_eager_loading) for name, url in per_course],
+        Endpoint("Audit timeline (admin)", "web", "/admin/tools/audit/", naive=without_eager_loading),
+    ]
+
+
+def api_lists(grades_pages):
+    endpoints = []
+    for name in API_LISTS:
+        for size in (25, BIG_PAGE):
+            query = f"?page_size={size}"
+            endpoints.append(Endpoint(f"/api/v1/{name}/ {query}", "api", f"/api/v1/{name}/{query}", client="api",
+                                      floor=f"/bench/floor/{name}/{query}", naive=serializer_without_eager_loading))
+    last = f"?page={grades_pages}&page_size=25"
+    endpoints.append(Endpoint(f"/api/v1/grades/ {last}", "api", f"/api/v1/grades/{last}", client="api",
+                              floor=f"/bench/floor/grades/{last}", naive=serializer_without_eager_loading))
+    for size in (25, BIG_PAGE):
+        query = f"?page_size={size}"
+        endpoints.append(Endpoint(f"/api/v1/audit/logs/ {query}", "api", f"/api/v1/audit/logs/{query}",
+                                  client="api", floor=f"/bench/floor/audit/{query}", naive=without_eager_loading))
+    return endpoints
+
+
+def dashboards():
+    return [
+        Endpoint("Metrics dashboard (admin page), uncached", "dashboard", "/admin/tools/metrics/",
+                 around=metrics_uncached, naive=dashboard_per_course),
+        Endpoint("/api/v1/metrics/dashboard/, uncached", "dashboard", "/api/v1/metrics/dashboard/", client="api",
+                 around=metrics_uncached, naive=dashboard_per_course),
+        Endpoint("Metrics dashboard (admin page), cached", "dashboard", "/admin/tools/metrics/"),
+    ]
+
+
+def admin_lists():
+    return [
+        Endpoint(f"Admin: {label}", "admin", f"/admin/{path}/", naive=without_eager_loading)
+        for label, path in [("students", "students/student"), ("courses", "courses/course"),
+                            ("enrollments", "courses/enrollment"), ("grades", "grades/grade"),
+                            ("attendance", "attendance/attendance")]
+    ]

@@ -1,0 +1,153 @@
+"""bench/results.md: one section per database engine, each with its machine, data and tables."""
+
+import os
+import platform
+import re
+import time
+
+import django
+from django.conf import settings
+from django.db import connection
+
+from attendance.models import Attendance
+from audit.selectors import history_models
+from courses.models import Course, Enrollment
+from grades.models import Grade
+from students.models import Student
+
+HEADER = """# Benchmark results
+
+Written by `make bench` (bench/run.py); see "Benchmark" in the README for what it does and how to
+run it. Each run replaces the section of its database engine.
+
+How to read the tables:
+
+- **queries**: the page's own queries + what every request pays first (session and user for a
+  signed-in page, the token for the API), measured on an empty view behind the same checks.
+  Targets: every list ≤ 3 of its own queries, the dashboard ≤ 10.
+- **median / p95**: wall time of the request through the whole Django stack (middleware,
+  authentication, rate limiting, rendering), in this process, signed in as the demo admin.
+- **naive**: the same page with every `select_related`/`prefetch_related` switched off (each
+  related row loaded on first use); for the dashboard, final grades computed course by course with
+  the course page's selector. **× naive** = page ÷ naive median (below 1: faster than naive).
+- **floor** (API lists): token lookup, `COUNT(*)` and `.values()` of the page's columns returned by
+  `JsonResponse`: the least work that answers the request. **× floor** = API ÷ floor median;
+  target ≤ 2.
+"""
+TARGETS = {"web": 3, "api": 3, "admin": 3, "dashboard": 10}
+DASHBOARD_MS = 150
+TITLES = {
+    "web": "Web list pages",
+    "api": "API lists",
+    "dashboard": "Metrics dashboard",
+    "admin": "Django admin change lists (not among the issue's targets; for comparison)",
+}
+
+
+def write(path, results, seeded, requests, warmup):
+    engine = connection.vendor
+    section = f"<!-- bench:{engine} -->\n{render(results, seeded, requests, warmup)}<!-- /bench:{engine} -->\n"
+    text = path.read_text() if path.exists() else HEADER
+    pattern = re.compile(rf"<!-- bench:{engine} -->.*?<!-- /bench:{engine} -->\n", re.DOTALL)
+    text = pattern.sub(lambda _match: section, text) if pattern.search(text) else f"{text}\n{section}"
+    path.write_text(text)
+
+
+def render(results, seeded, requests, warmup):
+    lines = [f"## {database_name()}", "", *machine(), "", *data(seeded), ""]
+    lines.append(f"Each page: {warmup} untimed requests per variant, then {requests} rounds of one timed request "
+                 "per variant (page, naive, floor) in turns; fewer rounds when they passed 60 s (column n).")
+    for group, title in TITLES.items():
+        rows = [result for result in results if result.endpoint.group == group]
+        if rows:
+            lines += ["", f"### {title}", "", *table(group, rows)]
+    return "\n".join(lines) + "\n\n"
+
+
+def database_name():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
+def machine():
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    run = f"- Run: {time.strftime('%Y-%m-%d %H:%M %Z')}; load average {load} (1 / 5 / 15 min) at the end."
+    host = (f"- Machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib():.0f} GiB RAM; "
+            f"{platform.system()} {platform.release()}.")
+    software = (f"- Python {platform.python_version()}, Django {django.get_version()}, {database_name()} "
+                f"on the same machine, cache {cache}.")
+    return [run, host, software]
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for row in cpuinfo:
+                if row.startswith("model name"):
+                    return row.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def memory_gib():
+    try:
+        with open("/proc/meminfo") as meminfo:
+            return int(meminfo.readline().split()[1]) / 1024 / 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def data(seeded):
+    history = sum(model.objects.count() for model in history_models().values())
+    counts = {
+        "students": Student.all_objects.count(), "courses": Course.all_objects.count(),
+        "enrollments": Enrollment.all_objects.count(), "grades": Grade.all_objects.count(),
+        "attendance records": Attendance.all_objects.count(), "history rows": history,
+    }
+    seed = (f"seeded by `seed_demo` in {seeded['seconds']:.0f} s on {seeded['date']}" if seeded
+            else "seeded earlier (time not recorded here)")
+    return ["- Data: " + ", ".join(f"{number:,} {name}" for name, number in counts.items()) + f"; {seed}."]
+
+
+def table(group, rows):
+    head = ["page", "n", "queries", "median ms", "p95 ms", "naive queries", "naive median ms", "× naive"]
+    if group == "api":
+        head += ["floor median ms", "× floor"]
+    head.append("target")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for result in rows:
+        lines.append("| " + " | ".join(cells(group, result)) + " |")
+    return lines
+
+
+def cells(group, result):
+    page, naive, floor = result.page, result.naive, result.floor
+    own = page.queries - result.overhead
+    row = [result.endpoint.name.replace("|", "\\|"), str(len(page.times)), f"{own} + {result.overhead}",
+           f"{page.median:.1f}", f"{page.p95:.1f}"]
+    if naive:
+        row += [f"{naive.queries - result.naive_overhead} + {result.naive_overhead}", f"{naive.median:.1f}",
+                f"{page.median / naive.median:.2f}"]
+    else:
+        row += ["—", "—", "—"]
+    if group == "api":
+        row += [f"{floor.median:.1f}", f"{page.median / floor.median:.2f}"] if floor else ["—", "—"]
+    row.append(verdict(group, result, own))
+    return row
+
+
+def verdict(group, result, own):
+    missed = []
+    if own > TARGETS[group]:
+        missed.append(f"{own} queries > {TARGETS[group]}")
+    if group == "api" and result.floor and result.page.median > 2 * result.floor.median:
+        missed.append("> 2× floor")
+    if group == "dashboard" and "uncached" in result.endpoint.name and result.page.median > DASHBOARD_MS:
+        missed.append(f"> {DASHBOARD_MS} ms")
+    return "✗ " + ", ".join(missed) if missed else "✓"
