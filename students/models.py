@@ -78,7 +78,13 @@ class Student(SoftDeleteModel):
                 message=_("Another student already uses this email address. Use a different one."),
             ),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"], name="student_name_idx")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="student_name_idx"),
+            # The list's order among live rows: a page, even the last, walks the index instead of
+            # sorting every student (PITFALLS: deep OFFSET).
+            models.Index(fields=["last_name", "first_name", "id"], name="student_live_order_idx",
+                         condition=Q(deleted_at__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.student_id})"
