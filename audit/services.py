@@ -17,7 +17,7 @@ def log_action(*, action, entity_type="", entity_id="", changes=None, success=Tr
     actor = context.current()
     user = user if user is not None else _request_user(request) or actor.user
     entry = AuditLog(
-        user_id=getattr(user, "pk", None), username=_username(user, changes), action=action,
+        user_id=getattr(user, "pk", None), username=_username(user, action, changes), action=action,
         entity_type=entity_type, entity_id="" if entity_id is None else str(entity_id), changes=changes or {},
         ip_address=actor.ip_address, user_agent=actor.user_agent, request_id=actor.request_id, success=success,
     )
@@ -51,7 +51,9 @@ def _request_user(request):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _username(user, changes):
+def _username(user, action, changes):
     if user is not None:
         return user.get_username()
-    return str((changes or {}).get("username", ""))[:150]
+    if action == Action.LOGIN_FAILED:  # nobody is signed in: the entry names the account that was tried
+        return str((changes or {}).get("username", ""))[:150]
+    return ""  # a command or the system; never the username a user-administration entry is about

@@ -144,6 +144,15 @@ def test_user_administration_in_the_admin_site(admin_user):
     assert only_entry("user-delete", action="delete").changes == {"username": "new_teacher"}
 
 
+def test_an_account_created_outside_a_request_is_not_logged_as_its_own_doing(db):
+    from conftest import make_user
+
+    user = make_user("teacher", "made_by_a_command")
+    entry = AuditLog.objects.get(action="create", entity_type="auth.user", entity_id=str(user.pk))
+    assert (entry.user_id, entry.username) == (None, "")  # the actor: nobody signed in
+    assert entry.changes["username"] == "made_by_a_command"  # the account it is about
+
+
 def test_an_entry_keeps_the_user_after_the_user_is_deleted(teacher):
     Client().post("/accounts/login/", {"username": "teacher_user", "password": "pass-1234"}, **sent("gone"))
     user_id = teacher.pk
