@@ -125,6 +125,18 @@ def test_refused_access_to_the_audit_trail(teacher, viewer):
         "path": "/api/v1/audit/logs/", "what": "audit API"}
 
 
+@pytest.mark.django_db(transaction=True)  # a backup snapshots the database from outside the test's transaction
+def test_backup_creation_and_key_rotation_on_the_admin_backups_page(admin_user, settings, tmp_path):
+    settings.SMS_BACKUP_DIR = tmp_path / "backups"
+    settings.SMS_BACKUP_KEY_FILE = tmp_path / "keys" / "master.key"
+    client = web(admin_user)
+    client.post("/admin/tools/backups/create/", **sent("backup-create"))
+    entry = only_entry("backup-create", action="backup_create", success=True)
+    assert entry.entity_type == "backup" and entry.username == "admin_user"
+    client.post("/admin/tools/backups/rotate-key/", **sent("key-rotate"))
+    assert only_entry("key-rotate", action="key_rotate").username == "admin_user"
+
+
 def test_user_administration_in_the_admin_site(admin_user):
     client = web(admin_user)
     client.post("/admin/auth/user/add/", {
