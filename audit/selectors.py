@@ -80,7 +80,9 @@ def _history(label, model, filters):
 def _common(rows, filters, time_field, user_id_field, username_field):
     user = filters.get("user")
     if user:
-        rows = rows.filter(**{user_id_field: int(user)} if str(user).isdigit() else {username_field: user})
+        # Digits are a user id, unless no id column could hold them (SQLite raises OverflowError).
+        is_id = str(user).isdigit() and int(user) < 2**63
+        rows = rows.filter(**{user_id_field: int(user)} if is_id else {username_field: user})
     if filters.get("date_from"):
         rows = rows.filter(**{f"{time_field}__date__gte": filters["date_from"]})
     if filters.get("date_to"):

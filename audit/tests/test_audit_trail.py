@@ -235,3 +235,11 @@ def test_soft_delete_and_restore_write_history_rows_for_dependants(student, cour
     from courses.models import Enrollment
 
     assert Enrollment.history.count() == 2
+
+
+def test_a_user_filter_of_more_digits_than_any_id_matches_nobody_instead_of_failing(admin_user, client):
+    cache.clear()
+    data = data_of(token_client(admin_user).get("/api/v1/audit/logs/", {"user": "9" * 23}))
+    assert data["items"] == []
+    client.force_login(admin_user)
+    assert client.get(reverse("admin-audit-timeline"), {"user": "9" * 23}).status_code == 200

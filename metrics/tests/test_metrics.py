@@ -218,3 +218,11 @@ def test_a_cache_outage_still_serves_the_numbers(school, monkeypatch):
 
     monkeypatch.setattr("metrics.reports.cache.get_or_set", down)
     assert reports.report("grades", Scope(semester=FALL))["count"] == 4
+
+
+def test_a_course_id_beyond_any_database_key_is_a_validation_error_not_a_crash(admin_user, client):
+    cache.clear()
+    error = error_of(token_client(admin_user).get("/api/v1/metrics/dashboard/", {"course": "9" * 23}), 400)
+    assert "course" in error["details"]
+    client.force_login(admin_user)
+    assert client.get("/admin/tools/metrics/", {"course": "9" * 23}).status_code == 200
