@@ -32,9 +32,10 @@ ERROR = {
     "properties": {
         "code": {"type": "string", "example": "VALIDATION_ERROR",
                  "description": "HTTP_<status>, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_SERVER_ERROR, "
-                                "NOT_AUTHENTICATED or a domain code: DUPLICATE_EMAIL, DUPLICATE_STUDENT_ID, "
-                                "DUPLICATE_COURSE_CODE, ENROLLMENT_EXISTS, ATTENDANCE_EXISTS, NOT_ENROLLED, "
-                                "UNKNOWN_CATEGORY, FUTURE_DATE, RECORD_DELETED, INVALID_CREDENTIALS."},
+                                "NOT_AUTHENTICATED, AUTHENTICATION_FAILED or a domain code: DUPLICATE_EMAIL, "
+                                "DUPLICATE_STUDENT_ID, DUPLICATE_COURSE_CODE, ENROLLMENT_EXISTS, "
+                                "ATTENDANCE_EXISTS, NOT_ENROLLED, UNKNOWN_CATEGORY, FUTURE_DATE, "
+                                "INVALID_CREDENTIALS."},
         "message": {"type": "string", "description": "For people; in the Accept-Language language (en, el)."},
         "details": {"type": "object", "nullable": True, "additionalProperties": True,
                     "description": "field → messages; bulk writes: {rows: {index: {field: messages}}}."},
