@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.selectors import record_history
@@ -122,8 +123,9 @@ def course_enrol(request, pk):
         except ValidationError as error:
             web.apply_errors(form, error)
         else:
-            messages.success(request, _("%(count)s student(s) enrolled in %(code)s.")
-                             % {"count": len(created), "code": course.course_code})
+            messages.success(request, ngettext(
+                "%(count)s student enrolled in %(code)s.", "%(count)s students enrolled in %(code)s.", len(created),
+            ) % {"count": len(created), "code": course.course_code})
             return redirect(course)
     search = request.GET.get("search", "")
     candidates = form.fields["students"].queryset.search(search).order_by("last_name", "first_name", "id")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.selectors import record_history
 from courses.access import can_manage_course_records
@@ -84,8 +85,10 @@ def _record(request, course, header, rows):
         for index, errors in error.rows.items():
             _row_errors(header, filled[index][1], errors)
         return False
-    messages.success(request, _("%(count)s grade(s) recorded for “%(assignment)s”.")
-                     % {"count": len(filled), "assignment": shared["assignment_name"]})
+    messages.success(request, ngettext(
+        "%(count)s grade recorded for “%(assignment)s”.", "%(count)s grades recorded for “%(assignment)s”.",
+        len(filled),
+    ) % {"count": len(filled), "assignment": shared["assignment_name"]})
     return True
 
 

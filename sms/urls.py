@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from sms import views
+
+admin.site.site_header = _("SMS administration")
+admin.site.site_title = _("SMS administration")
+admin.site.index_title = _("School records")
 
 handler400 = "sms.errors.bad_request"
 handler403 = "sms.errors.permission_denied"

@@ -130,6 +130,19 @@ def test_teacher_of_the_course_enrols_students_in_bulk(client, teacher, course):
         already.pk, students[0].pk, students[1].pk}
 
 
+def test_the_enrolment_message_counts_in_words_in_english_and_greek(client, admin_user, course):
+    from django.utils import translation
+
+    one, two, three = (make_student() for _ in range(3))
+    client.force_login(admin_user)
+    response = client.post(reverse("courses:enrol", args=[course.pk]), {"students": [one.pk]}, follow=True)
+    assert f"1 student enrolled in {course.course_code}." in response.content.decode()
+    with translation.override("el"):
+        response = client.post(reverse("courses:enrol", args=[course.pk]), {"students": [two.pk, three.pk]},
+                               follow=True, HTTP_ACCEPT_LANGUAGE="el")
+    assert f"2 μαθητές εγγράφηκαν στο {course.course_code}." in response.content.decode()
+
+
 def test_enrol_search_narrows_the_candidates(client, admin_user, course):
     make_student(last_name="Zorbas")
     make_student(last_name="Alexiou")

@@ -302,4 +302,4 @@ def test_the_header_fills_down_category_maximum_date_and_weight_to_every_row(cli
     saved = Grade.objects.all()
     assert {(g.category, g.max_grade, g.weight, g.date_assigned, g.assignment_name) for g in saved} == {
         ("Midterm", Decimal(50), Decimal(2), datetime.date(2026, 10, 7), "Test 1")}
-    assert saved.count() == 3 and "3 grade(s) recorded for “Test 1”." in response.content.decode()
+    assert saved.count() == 3 and "3 grades recorded for “Test 1”." in response.content.decode()

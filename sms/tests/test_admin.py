@@ -153,3 +153,11 @@ def test_every_domain_admin_hides_deleted_rows_and_restores_them_with_the_action
     assert model.objects.filter(pk=gone.pk).exists()
     assert gone.history.latest().history_source == "admin"
     assert admin_client.get(f"/admin/{app}/{model_name}/{gone.pk}/history/").status_code == 200
+
+
+def test_the_admin_is_titled_for_the_school_in_english_and_greek(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/admin/").content.decode()
+    assert "SMS administration" in page and "Django administration" not in page
+    greek = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "Διαχείριση SMS" in greek

@@ -28,7 +28,7 @@ def test_an_admin_creates_a_course_with_rules_and_enrols_students_in_bulk(admin_
     page.locator("#enrol-search-submit").click()
     page.locator("#select-all").check()
     page.locator("#enrol-submit").click()
-    expect(page.locator("#messages")).to_contain_text("6 student(s) enrolled in E2E-CHEM.")
+    expect(page.locator("#messages")).to_contain_text("6 students enrolled in E2E-CHEM.")
     expect(page.locator("#enrolled-table tbody tr")).to_have_count(6)
     assert Course.objects.get(course_code="E2E-CHEM").enrollments.count() == 6
 

@@ -33,7 +33,7 @@ def test_a_grade_roster_with_an_invalid_row_saves_nothing_until_it_is_fixed(teac
 
     row(page, "E2E-004").locator(".grade-input").fill("19")
     page.locator("#save-grades").click()
-    expect(page.locator("#messages")).to_contain_text("3 grade(s) recorded for “Lab report 1”.")
+    expect(page.locator("#messages")).to_contain_text("3 grades recorded for “Lab report 1”.")
     expect(page.locator("#grade-sheet")).to_contain_text("19.00/20.00")
     assert Grade.objects.filter(course=course).count() == 3
 
