@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action, AuditLog
+from sms import context
 from sms.history import HistoryContext
 
 ACTION_KIND = "action"
@@ -162,7 +163,8 @@ def record_history(instance):
     for row in rows:
         entries.append({
             "at": row.history_date, "username": row.history_username or _("system"),
-            "source": row.history_source, "reason": row.history_change_reason or "",
+            "source": row.history_source, "source_label": context.source_label(row.history_source),
+            "reason": row.history_change_reason or "",
             "action": HISTORY_ACTIONS[row.history_type], "ip_address": row.history_ip_address,
             "changes": diff(model, previous, row),
         })

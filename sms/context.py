@@ -8,10 +8,21 @@ import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 SOURCE_WEB = "web"
 SOURCE_API = "api"
 SOURCE_ADMIN = "admin"
 SOURCE_COMMAND = "command"
+# Stored as the plain codes above; shown to people in their language.
+SOURCE_LABELS = {
+    SOURCE_WEB: gettext_lazy("web page"), SOURCE_API: gettext_lazy("API"),
+    SOURCE_ADMIN: gettext_lazy("admin site"), SOURCE_COMMAND: gettext_lazy("command"),
+}
+
+
+def source_label(source):
+    return SOURCE_LABELS.get(source, source)
 
 
 @dataclass(frozen=True)

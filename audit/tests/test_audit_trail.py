@@ -206,7 +206,9 @@ def test_record_pages_show_each_change_with_user_time_and_old_and_new_values_to_
     for page in (client.get(course.get_absolute_url()), client.get(f"/admin/courses/course/{course.pk}/change/")):
         text = page.content.decode()
         assert "<del>Mathematics</del> → <ins>Algebra</ins>" in text and "Renamed by the board" in text
-        assert "admin_user <small>(web, 10.0.0.9)</small>" in text  # who, through which entry point, from where
+        assert "admin_user <small>(web page, 10.0.0.9)</small>" in text  # who, through which entry point, from where
+    greek = client.get(course.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "admin_user <small>(ιστοσελίδα, 10.0.0.9)</small>" in greek  # the entry point in the reader's language
     client.force_login(viewer)
     assert 'id="record-history"' not in client.get(student.get_absolute_url()).content.decode()
 
