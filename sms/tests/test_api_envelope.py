@@ -87,6 +87,23 @@ def test_an_unknown_url_without_credentials_also_gets_the_envelope():
     assert error_of(Client().get("/api/nothing/"), 404)["code"] == "HTTP_404"
 
 
+def test_an_address_without_its_trailing_slash_gets_a_404_envelope_naming_the_right_one(teacher):
+    client = token_client(teacher)
+    for response in (client.get("/api/v1/students"), client.post("/api/v1/students", {}, format="json")):
+        error = error_of(response, 404)
+        assert error["message"] == "API addresses end with a slash: use /api/v1/students/"
+    greek = client.get("/api/v1/students", HTTP_ACCEPT_LANGUAGE="el")
+    assert error_of(greek, 404)["message"] == (
+        "Οι διευθύνσεις του API τελειώνουν σε κάθετο: χρησιμοποιήστε /api/v1/students/")
+    assert Client().get("/students").status_code == 301  # web pages still add the slash
+
+
+def test_a_post_without_the_trailing_slash_is_no_500_with_debug_on(teacher, settings):
+    settings.DEBUG = True  # Django's slash redirect refuses a POST with a RuntimeError under DEBUG
+    response = token_client(teacher, raise_request_exception=False).post("/api/v1/students", {}, format="json")
+    assert response.status_code == 404
+
+
 def test_a_wrong_method_gets_405(teacher):
     assert error_of(token_client(teacher).delete("/api/v1/students/"), 405)["code"] == "HTTP_405"
 
