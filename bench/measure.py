@@ -29,6 +29,7 @@ class Endpoint:
     naive: object = None  # a context manager factory for the naive twin
     around: object = None  # a context manager factory around every variant (e.g. no metrics cache)
     budget: float = 60.0  # seconds for all rounds; at least MIN_ROUNDS are made anyway
+    warmup: int | None = None  # untimed requests per variant; None: the run's --warmup
 
 
 @dataclass
@@ -69,7 +70,7 @@ def sample(client, endpoint, variants, requests=30, warmup=3):
         samples = []
         for variant in variants:
             with (variant.wrap or nullcontext)():
-                for _ in range(warmup):
+                for _ in range(warmup if endpoint.warmup is None else endpoint.warmup):
                     get(client, variant.url)
             samples.append(count_queries(client, variant.url, variant.wrap))
         started = time.perf_counter()

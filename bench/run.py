@@ -38,11 +38,13 @@ def main():
     from bench import report, suite
 
     seeded = seed(url, {name: max(1, round(size * args.scale)) for name, size in SIZES.items()})
+    load_before = os.getloadavg()
     results = suite.run(requests=args.requests, warmup=args.warmup, only=args.only, show_sql=args.show_sql)
     if args.only is not None or args.scale != 1:
         print("--only or --scale given: bench/results.md left as it was.")
         return
-    report.write(ROOT / "bench" / "results.md", results, seeded, requests=args.requests, warmup=args.warmup)
+    report.write(ROOT / "bench" / "results.md", results, seeded, load_before, requests=args.requests,
+                 warmup=args.warmup)
     print("Results written to bench/results.md")
 
 
