@@ -5,13 +5,23 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from courses.models import Course, Enrollment
 from sms import roles
 from students.models import Student
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A Greek request leaves Greek active in the worker's thread (Django's LocaleMiddleware does
+    not reset it), so the next test in that worker would read Greek messages."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(role, username=None, **extra):
