@@ -93,11 +93,12 @@ class ValuesRepresentation:
 
     @staticmethod
     def _many(model_field, rows):
-        """{row id: [related ids]} for one many-to-many field, in the order they were added."""
+        """{row id: [related ids]} for one many-to-many field, in id order (the serializer gives the
+        database's order, which SQL leaves unspecified)."""
         through = model_field.remote_field.through
         source, target = model_field.m2m_column_name(), model_field.m2m_reverse_name()
         related = {}
-        pairs = through.objects.filter(**{f"{source}__in": [row["id"] for row in rows]}).order_by("pk")
+        pairs = through.objects.filter(**{f"{source}__in": [row["id"] for row in rows]}).order_by(target)
         for owner, other in pairs.values_list(source, target):
             related.setdefault(owner, []).append(other)
         return related

@@ -67,4 +67,9 @@ def varied_records():
 def test_a_list_gives_the_items_its_serializer_gives(viewer, varied_records, resource, model, serializer):
     items = data_of(token_client(viewer).get(f"/api/v1/{resource}/", {"page_size": 200}))["items"]
     expected = json.loads(JSONRenderer().render(serializer(model.objects.order_by("pk"), many=True).data))
-    assert items and sorted(items, key=lambda item: item["id"]) == expected
+    assert items and sorted(items, key=lambda item: item["id"]) == [in_id_order(item) for item in expected]
+
+
+def in_id_order(item):
+    """The serializer lists a course's teachers in the database's order, which SQL leaves open."""
+    return {**item, "teachers": sorted(item["teachers"])} if "teachers" in item else item
