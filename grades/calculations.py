@@ -19,6 +19,7 @@ No grade is not zero: a category without grades is left out, a course without gr
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +52,18 @@ MESSAGES = {
 
 
 def display(value, places=1):
-    """Round once, for display: half up (x.x5 goes up)."""
+    """Round once, for display: half up (x.x5 goes up).
+
+    A Fraction (an exact average of many grades) is rounded exactly: through a 28-digit Decimal first,
+    a value a hair under x.x5 could come out as x.x5 and go up.
+    """
     if value is None:
         return None
+    if isinstance(value, Fraction):
+        scaled = abs(value) * 10**places
+        whole, rest = divmod(scaled.numerator, scaled.denominator)
+        whole += 2 * rest >= scaled.denominator
+        value = Decimal(whole if value >= 0 else -whole).scaleb(-places)
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 
@@ -29,6 +30,16 @@ def test_percentage_is_grade_over_max_times_100(grade, max_grade, expected):
 ])
 def test_display_rounds_half_up_to_one_decimal(value, expected):
     assert calc.display(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (Fraction(1225, 100), D("12.3")), (Fraction(995, 100), D("10.0")), (Fraction(1, 3), D("0.3")),
+    (Fraction(-1225, 100), D("-12.3")), (Fraction(0), D("0.0")),
+    # a hair under 12.25: through a 28-digit Decimal it would read as 12.25 and go up
+    (Fraction(1225, 100) - Fraction(1, 10**40), D("12.2")),
+])
+def test_display_rounds_an_exact_fraction_half_up_without_rounding_it_first(value, expected):
+    assert calc.display(value) == expected and str(calc.display(value)) == str(expected)
 
 
 @pytest.mark.parametrize("value20, label", [
