@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sms import derived
+
 
 class SoftDeleteQuerySet(models.QuerySet):
     def alive(self):
@@ -87,11 +89,12 @@ class SoftDeleteModel(models.Model):
         if self.is_deleted:
             return
         at = at or timezone.now()
-        for relation in self._cascade_relations():
-            for child in relation.related_model.objects.filter(**{relation.field.name: self}):
-                child.soft_delete(at=at)
-        self.deleted_at = at
-        self.save(update_fields=["deleted_at"])
+        with derived.batched():  # derived rows are recomputed once for the whole cascade
+            for relation in self._cascade_relations():
+                for child in relation.related_model.objects.filter(**{relation.field.name: self}):
+                    child.soft_delete(at=at)
+            self.deleted_at = at
+            self.save(update_fields=["deleted_at"])
 
     @transaction.atomic
     def restore(self):
@@ -110,13 +113,14 @@ class SoftDeleteModel(models.Model):
                 _("This %(thing)s cannot be restored while another record uses the same values: "
                   "%(errors)s") % {"thing": self._meta.verbose_name, "errors": " ".join(error.messages)}
             ) from error
-        self.save(update_fields=["deleted_at"])
-        for relation in self._cascade_relations():
-            related = relation.related_model.all_objects.filter(
-                **{relation.field.name: self, "deleted_at": at}
-            )
-            for child in related:
-                child.restore()
+        with derived.batched():
+            self.save(update_fields=["deleted_at"])
+            for relation in self._cascade_relations():
+                related = relation.related_model.all_objects.filter(
+                    **{relation.field.name: self, "deleted_at": at}
+                )
+                for child in related:
+                    child.restore()
 
     def _cascade_relations(self):
         return [self._meta.get_field(name) for name in self.soft_delete_cascade]

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
+from sms import derived
 
 
 class RowErrors(ValidationError):
@@ -74,13 +75,15 @@ def all_or_nothing(rows, write_row):
     """
     errors, written = {}, []
     with transaction.atomic():
-        for index, row in enumerate(rows):
-            try:
-                with transaction.atomic():
-                    written.append(write_row(row))
-            except ValidationError as error:
-                errors[index] = error.message_dict if hasattr(error, "error_dict") else {
-                    "__all__": error.messages}
+        # Batched: derived rows (metrics) are recomputed once per key after the last row, not per row.
+        with derived.batched():
+            for index, row in enumerate(rows):
+                try:
+                    with transaction.atomic():
+                        written.append(write_row(row))
+                except ValidationError as error:
+                    errors[index] = error.message_dict if hasattr(error, "error_dict") else {
+                        "__all__": error.messages}
         if errors:
             transaction.set_rollback(True)
     if errors:

@@ -13,6 +13,7 @@ from attendance.models import Attendance, Status
 from courses import evaluation, semesters
 from courses.models import Course, Enrollment
 from grades.models import Grade
+from metrics import derived
 from sms import context, history, roles
 from students.models import Student
 
@@ -78,6 +79,8 @@ class Command(BaseCommand):
             enrollments = self.create_enrollments(rng, people, courses)
             grades = self.create_grades(rng, enrollments, grades)
             absences = self.create_attendance(rng, enrollments, attendance)
+            # Bulk inserts send no signals: the metrics' derived tables are computed once, at the end.
+            derived.refresh_everything()
         self.stdout.write(self.style.SUCCESS(
             f"Created {len(people)} students, {len(courses)} courses, {len(enrollments)} enrollments, "
             f"{grades} grades, {absences} attendance records."
