@@ -7,9 +7,9 @@ row is fetched on first access, one query per row: what the pages would cost wit
 API lists answer from `.values()` rows (sms.api.serializers.ValuesRepresentation); their naive
 twin is DRF's own list, a model instance per row through the ModelSerializer, without eager loading.
 
-The metrics dashboard has no related rows to load; its naive twin computes final grades course
-by course with the selector the course page uses (grades.selectors.final_grades_for_course),
-four queries per course, instead of the three school-wide queries of metrics.selectors.
+The metrics dashboard has no naive twin: it reads derived tables (metrics.models) that the writes
+keep current, and has no related rows to load. Its figures before those tables, when every
+uncached request computed 90,000 final grades, are in bench/results.md (Findings).
 """
 
 from contextlib import contextmanager
@@ -18,9 +18,6 @@ from unittest import mock
 from django.db.models import QuerySet
 from rest_framework.mixins import ListModelMixin
 
-from courses.models import Course
-from grades.selectors import final_grades_for_course
-from metrics import selectors
 from sms.api.views import BaseModelViewSet
 
 _fetch_all = QuerySet._fetch_all
@@ -42,20 +39,4 @@ def without_eager_loading():
 @contextmanager
 def serializer_without_eager_loading():
     with mock.patch.object(BaseModelViewSet, "list", ListModelMixin.list), without_eager_loading():
-        yield
-
-
-def _school_state_per_course(scope):
-    courses = selectors._course_rows(scope)
-    counts = selectors.attendance_counts(scope)
-    results = {}
-    for course in Course.objects.filter(pk__in=[row["id"] for row in courses]):
-        for student_id, result in final_grades_for_course(course).items():
-            results[student_id, course.pk] = result
-    return courses, results, counts
-
-
-@contextmanager
-def dashboard_per_course():
-    with mock.patch.object(selectors, "school_state", _school_state_per_course):
         yield

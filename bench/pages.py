@@ -6,7 +6,7 @@ from unittest import mock
 from django.utils import timezone
 
 from bench.measure import Endpoint
-from bench.naive import dashboard_per_course, serializer_without_eager_loading, without_eager_loading
+from bench.naive import serializer_without_eager_loading, without_eager_loading
 from courses import semesters
 from courses.models import Course, Enrollment
 from metrics import reports
@@ -79,11 +79,10 @@ def api_lists(grades_pages):
 
 def dashboards():
     return [
-        # Seconds per request: the two untimed requests of the query count are warm-up enough.
         Endpoint("Metrics dashboard (admin page), uncached", "dashboard", "/admin/tools/metrics/",
-                 around=metrics_uncached, naive=dashboard_per_course, warmup=0),
+                 around=metrics_uncached),
         Endpoint("/api/v1/metrics/dashboard/, uncached", "dashboard", "/api/v1/metrics/dashboard/", client="api",
-                 around=metrics_uncached, naive=dashboard_per_course, warmup=0),
+                 around=metrics_uncached),
         Endpoint("Metrics dashboard (admin page), cached", "dashboard", "/admin/tools/metrics/"),
     ]
 

@@ -5,19 +5,16 @@ numbers are never more than a minute old and a busy admin page does not recomput
 """
 
 import logging
-from collections import Counter, defaultdict
 
 from django.core.cache import cache
 
-from attendance.models import Status
-from grades import calculations
 from metrics import selectors
 from sms.api.ratelimit import CACHE_ERRORS
 
 logger = logging.getLogger("sms.metrics")
 
 CACHE_SECONDS = 60
-LABELS = [label for label, _threshold in selectors.GREEK_LABELS]
+LABELS = selectors.LABELS
 
 
 def cached(name, scope, build):
@@ -29,114 +26,77 @@ def cached(name, scope, build):
         return build(scope)
 
 
-def _final_values(results):
-    return [result.value20 for result in results if result.has_grade]
-
-
-def _summary_of_finals(results):
-    values = _final_values(results)
-    passed = sum(1 for result in results if result.has_grade and result.passed)
-    return {
-        "graded": len(values),
-        "average_final": calculations.display(sum(values) / len(values)) if values else None,
-        "pass_rate": selectors._rate(passed, len(values)),
-    }
-
-
-def _attendance_rate(statuses_list):
-    total = sum(sum(statuses.values()) for statuses in statuses_list)
-    attended = sum(statuses[status] for statuses in statuses_list for status in selectors.ATTENDED)
-    return selectors._rate(attended, total)
-
-
 def students_report(scope):
-    """6 queries: counts, then the school state (courses, attendance, enrollments, grades, daily)."""
-    counts = selectors.student_counts(scope)
-    courses, results, attendance = selectors.school_state(scope)
-    enrolled = Counter(course_id for _student_id, course_id in results)
+    """3 queries: counts, at risk, the courses with their numbers."""
+    courses = selectors.courses_with_numbers(scope)
     return {
-        **counts,
-        "at_risk": len(selectors.at_risk(courses, results, attendance)),
+        **selectors.student_counts(scope),
+        "at_risk": selectors.at_risk_count(scope),
         "enrolled_per_course": [
             {"course_id": c["id"], "course_code": c["course_code"], "course_name": c["course_name"],
-             "enrolled": enrolled[c["id"]]} for c in courses
+             "enrolled": c["numbers"]["enrolled"]} for c in courses
         ],
     }
 
 
 def courses_report(scope):
-    """5 queries: the school state."""
-    courses, results, attendance = selectors.school_state(scope)
-    by_course, statuses_by_course = defaultdict(list), defaultdict(list)
-    for (_student_id, course_id), result in results.items():
-        by_course[course_id].append(result)
-    for (_student_id, course_id), statuses in attendance.items():
-        statuses_by_course[course_id].append(statuses)
-    rows = []
-    for course in courses:
-        course_results = by_course[course["id"]]
-        labels = Counter(result.greek_label for result in course_results if result.has_grade)
-        rows.append({
-            "course_id": course["id"], "course_code": course["course_code"], "course_name": course["course_name"],
-            "semester": course["semester"], "enrolled": len(course_results), **_summary_of_finals(course_results),
-            "attendance_rate": _attendance_rate(statuses_by_course[course["id"]]),
-            "grade_distribution": [{"label": label, "count": labels[label]} for label in LABELS],
-        })
-    return {"courses": rows}
+    """1 query: the courses with their numbers."""
+    return {"courses": [_course_row(c, c["numbers"]) for c in selectors.courses_with_numbers(scope)]}
+
+
+def _course_row(course, numbers):
+    return {
+        "course_id": course["id"], "course_code": course["course_code"], "course_name": course["course_name"],
+        "semester": course["semester"], "enrolled": numbers["enrolled"], **selectors.finals_summary([numbers]),
+        "attendance_rate": selectors.attendance_rate([numbers]),
+        "grade_distribution": [{"label": label, "count": numbers["labels"][label]} for label in LABELS],
+    }
 
 
 def grades_report(scope):
-    """2 queries: the distribution (one aggregate) and the percentages for the median."""
-    return selectors.grades_summary(scope, selectors.grade_distribution(scope), selectors.median_percentage(scope))
+    """1 query: the scope's grades grouped by (grade, maximum)."""
+    return selectors.grades_summary(selectors.grade_groups(scope))
 
 
 def attendance_report(scope):
-    """6 queries: the school state and the weekly trend."""
-    courses, results, attendance = selectors.school_state(scope)
-    totals = selectors.attendance_totals(attendance)
-    statuses_by_course = defaultdict(list)
-    for (_student_id, course_id), statuses in attendance.items():
-        statuses_by_course[course_id].append(statuses)
-    over = selectors.over_limit(courses, results, attendance)
+    """3 queries: the courses with their numbers, the weekly trend, the students over the limit."""
+    courses = selectors.courses_with_numbers(scope)
+    numbers = [c["numbers"] for c in courses]
+    totals = selectors.attendance_totals(numbers)
     return {
         "records": sum(totals.values()),
-        "rate": _attendance_rate(list(attendance.values())),
-        "by_status": {status: totals[status] for status in Status.values},
+        "rate": selectors.attendance_rate(numbers),
+        "by_status": totals,
         "per_course": [
-            {"course_id": c["id"], "course_code": c["course_code"],
-             "rate": _attendance_rate(statuses_by_course[c["id"]]), "limit": selectors._limit(c)}
+            {"course_id": c["id"], "course_code": c["course_code"], "rate": selectors.attendance_rate([c["numbers"]]),
+             "limit": selectors.absence_limit(c)}
             for c in courses
         ],
         "weekly_trend": selectors.weekly_trend(scope),
-        "over_limit": len(over),
-        "over_limit_students": sorted({student_id for student_id, _course_id in over}),
+        "over_limit": sum(item["over_limit"] for item in numbers),
+        "over_limit_students": selectors.over_limit_students(scope),
     }
 
 
 def dashboard_report(scope):
-    """9 queries whatever the data size: student counts, school state (5), distribution, median, trend."""
-    counts = selectors.student_counts(scope)
-    courses, results, attendance = selectors.school_state(scope)
-    grades = grades_report(scope)
-    finals = _summary_of_finals(list(results.values()))
-    trend = selectors.weekly_trend(scope)
-    by_course = defaultdict(list)
-    for (_student_id, course_id), result in results.items():
-        by_course[course_id].append(result)
+    """5 queries whatever the data size: courses with their numbers, student counts, at risk, grade
+    groups, weekly trend."""
+    courses = selectors.courses_with_numbers(scope)
+    numbers = [c["numbers"] for c in courses]
     return {
-        "students": {**counts, "at_risk": len(selectors.at_risk(courses, results, attendance))},
+        "students": {**selectors.student_counts(scope), "at_risk": selectors.at_risk_count(scope)},
         "courses": {
-            "count": len(courses), **finals,
+            "count": len(courses), **selectors.finals_summary(numbers),
             "pass_rate_per_course": [
-                {"course_code": c["course_code"], **_summary_of_finals(by_course[c["id"]])} for c in courses
+                {"course_code": c["course_code"], **selectors.finals_summary([c["numbers"]])} for c in courses
             ],
         },
-        "grades": grades,
+        "grades": grades_report(scope),
         "attendance": {
-            "rate": _attendance_rate(list(attendance.values())),
-            "by_status": selectors.attendance_totals(attendance),
-            "over_limit": len(selectors.over_limit(courses, results, attendance)),
-            "weekly_trend": trend,
+            "rate": selectors.attendance_rate(numbers),
+            "by_status": selectors.attendance_totals(numbers),
+            "over_limit": sum(item["over_limit"] for item in numbers),
+            "weekly_trend": selectors.weekly_trend(scope),
         },
     }
 

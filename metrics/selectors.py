@@ -1,45 +1,37 @@
-"""Business metrics, aggregated in the database, in a fixed number of queries.
+"""Business metrics, aggregated in the database from the derived tables, in a fixed number of queries.
 
-Counts, rates, grade distributions and the weekly attendance trend are single aggregate queries
-with conditional aggregation. Final grades (average final grade, pass rate per course, students
-at risk) follow the course's evaluation rules, which grades/calculations.py defines once for the
-whole application: the rows they need are fetched in three queries as plain tuples, and the
-rules are applied in Python, so the dashboard and the student pages can never disagree.
+The school's records are reduced as they are written (metrics/models.py, metrics/derived.py): each
+student's final result in each course, by grades/calculations.py, the one definition the student
+pages use too; how many grades each course has at each (grade, maximum); each course's attendance
+per week. A report aggregates those rows in the database (conditional aggregation, GROUP BY course)
+and reads a few thousand grade groups, so its cost does not grow with the number of grades or
+attendance records.
 
-Every grade is normalised by its maximum first: percentage = grade / max_grade × 100, 0–20 value
-= percentage / 5. Thresholds follow the display rounding (one decimal, half up), so a grade shown
-as 10.0 counts as a pass here too.
+Every grade is normalised by its maximum first: percentage = grade / max_grade × 100, 0–20 value =
+percentage / 5. Letters, labels and pass come from calculations' own functions, which read them
+from the display rounding (one decimal, half up): a grade shown as 10.0 counts as a pass here too.
 """
 
-import statistics
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from attendance.models import COUNTED_ABSENCES, Attendance, Status
+from attendance.models import Status
 from courses import semesters
-from courses.models import Course, Enrollment
+from courses.models import Course
 from grades import calculations
-from grades.models import DailyPerformance, Grade
+from metrics.derived import STATUS_FIELDS
+from metrics.models import AttendanceWeek, GradeTally, StudentCourseResult
 from students.models import Student
 
 HUNDRED = Decimal(100)
-BIN_WIDTH = 2  # the 0–20 histogram: [0, 2), [2, 4), … [18, 20]
-# Labels are read from rounded values (one decimal, half up): a percentage p shows as a letter at
-# threshold t when p ≥ t − 0.05, and its 0–20 value p / 5 reaches t when p ≥ 5t − 0.25. Bands below
-# are [(name, lowest percentage that earns it)], highest first.
-LETTERS = [(letter, max(threshold - Decimal("0.05"), Decimal(0))) for threshold, letter in calculations.LETTERS]
-GREEK_LABELS = [(label, max(threshold * 5 - Decimal("0.25"), Decimal(0)))
-                for threshold, label in calculations.GREEK_LABELS]
-PASS_PERCENTAGE = calculations.PASS_MARK * 5 - Decimal("0.25")
-# SQLite computes grade × 100 / max_grade in floating point (49.75 may come back as 49.7499…). Two
-# percentages of two-decimal grades differ by at least 1e-8, so lowering every bound by 1e-9 is
-# exact on both databases.
-EPSILON = Decimal("1e-9")
+BIN_WIDTH = 2  # the 0–20 histogram: [0, 2), [2, 4), … [18, 20], on the exact percentage
+LETTERS = [letter for _threshold, letter in calculations.LETTERS]
+LABELS = [label for _threshold, label in calculations.GREEK_LABELS]
 ATTENDED = (Status.PRESENT, Status.LATE)
 
 
@@ -52,22 +44,18 @@ class Scope:
         courses = Course.objects.in_semester(self.semester)
         return courses.filter(pk=self.course) if self.course else courses
 
-    def of(self, queryset, prefix=""):
-        """Rows of queryset (grades, attendance, enrollments) that belong to the scope's courses."""
+    def of(self, queryset):
+        """Rows of a derived table that belong to the scope's courses (live ones: the derived rows
+        count live records of live students; the course's own state is read here)."""
         if self.course:
-            queryset = queryset.filter(**{f"{prefix}course_id": self.course})
+            queryset = queryset.filter(course_id=self.course)
         if self.semester:
-            queryset = queryset.filter(**{f"{prefix}course__semester": semesters.normalise(self.semester)})
-        return queryset.filter(**{f"{prefix}course__deleted_at__isnull": True,
-                                  f"{prefix}student__deleted_at__isnull": True})
+            queryset = queryset.filter(course__semester=semesters.normalise(self.semester))
+        return queryset.filter(course__deleted_at__isnull=True)
 
 
 def _rate(part, whole, places=1):
     return None if not whole else calculations.display(Decimal(part) * HUNDRED / Decimal(whole), places)
-
-
-def _percentage():
-    return ExpressionWrapper(F("grade") * HUNDRED / F("max_grade"), output_field=DecimalField())
 
 
 # --- students ------------------------------------------------------------------------------------
@@ -82,160 +70,147 @@ def student_counts(scope):
     first, last = semesters.semester_dates(scope.semester or semesters.semester_of(timezone.localdate()))
     students = Student.objects.all()
     if scope.semester or scope.course:
-        students = students.filter(pk__in=scope.of(Enrollment.objects.all()).values("student_id"))
+        enrolled = scope.of(StudentCourseResult.objects.filter(enrolled=True)).values("student_id")
+        students = students.filter(pk__in=enrolled)
     return students.aggregate(
         total=Count("id"), active=Count("id", filter=Q(is_active=True)),
         new_this_semester=Count("id", filter=Q(enrollment_date__range=(first, last))),
     )
 
 
-# --- final grades per enrollment (three queries of plain tuples, the maths of calculations.py) -----
+def at_risk_count(scope):
+    """One query: students with a final grade under 10 or absences over the limit in any course."""
+    return scope.of(StudentCourseResult.objects.filter(at_risk=True)).values("student_id").distinct().count()
 
-def course_results(scope, courses, counts):
-    """{(student_id, course_id): CourseResult} for the live enrollments of the given courses.
 
-    counts: attendance_counts(scope), for each course's penalty per unexcused absence.
+def over_limit_students(scope):
+    """One query: ids of the students over the absence limit in a course of the scope."""
+    rows = scope.of(StudentCourseResult.objects.filter(over_limit=True)).order_by().values_list("student_id", flat=True)
+    return sorted(set(rows.distinct()))
+
+
+# --- courses ---------------------------------------------------------------------------------------
+
+SUMMARY_FIELDS = ("enrolled", "graded", "passed", "tenths", "over_limit", "labels", *STATUS_FIELDS.values())
+
+
+def courses_with_numbers(scope):
+    """One query: the scope's courses, by code, each with its CourseSummary as "numbers".
+
+    numbers: enrolled, graded, passed, tenths (the final grades added up, in tenths), over_limit
+    (enrolled students over the absence limit), labels {Greek label: n}, statuses {status: attendance
+    records}. Attendance counts every student with records, enrolled or no longer.
     """
-    by_id = {course["id"]: course for course in courses}
-    enrollments = scope.of(Enrollment.objects.all()).filter(course_id__in=by_id).values_list(
-        "student_id", "course_id")
-    marks = defaultdict(list)
-    for student_id, course_id, category, grade, maximum, weight, submitted, assigned, pk in scope.of(
-            Grade.objects.filter(course_id__in=by_id)).values_list(
-            "student_id", "course_id", "category", "grade", "max_grade", "weight", "date_submitted",
-            "date_assigned", "pk"):
-        marks[student_id, course_id].append(
-            calculations.Mark(category, grade, maximum, weight, submitted or assigned, pk))
-    for student_id, course_id, category, score, maximum, day, pk in scope.of(
-            DailyPerformance.objects.filter(course_id__in=by_id)).values_list(
-            "student_id", "course_id", "category", "score", "max_score", "date", "pk"):
-        marks[student_id, course_id].append(calculations.Mark(category, score, maximum, Decimal(1), day, pk, True))
+    rows = scope.courses().order_by("course_code", "id").values(
+        "id", "course_code", "course_name", "semester", "periods_per_week",
+        *(f"metrics_summary__{field}" for field in SUMMARY_FIELDS))
+    return [{**{key: row[key] for key in ("id", "course_code", "course_name", "semester", "periods_per_week")},
+             "numbers": _numbers({field: row[f"metrics_summary__{field}"] for field in SUMMARY_FIELDS})}
+            for row in rows]
+
+
+def _numbers(summary):
+    """A CourseSummary's values; zeros for a course without one (no student ever had a record in it)."""
+    labels = summary["labels"] or {}
     return {
-        (student_id, course_id): calculations.course_result(
-            by_id[course_id]["evaluation_rules"], marks[student_id, course_id],
-            counts.get((student_id, course_id), {}).get(Status.ABSENT, 0), by_id[course_id]["absence_penalty"],
-        )
-        for student_id, course_id in enrollments
+        **{field: summary[field] or 0 for field in ("enrolled", "graded", "passed", "tenths", "over_limit")},
+        "labels": {label: labels.get(label, 0) for label in LABELS},
+        "statuses": {status: summary[field] or 0 for status, field in STATUS_FIELDS.items()},
     }
 
 
-def attendance_counts(scope):
-    """One query: {(student_id, course_id): {status: n}} for the scope."""
-    counts = defaultdict(lambda: dict.fromkeys(Status.values, 0))
-    rows = _attendance(scope).order_by().values("student_id", "course_id", "status").annotate(n=Count("id"))
-    for row in rows:
-        counts[row["student_id"], row["course_id"]][row["status"]] = row["n"]
-    return counts
-
-
-def _course_rows(scope):
-    return list(scope.courses().order_by("course_code", "id").values(
-        "id", "course_code", "course_name", "semester", "credits", "evaluation_rules", "absence_penalty",
-        "periods_per_week"))
-
-
-def _limit(course):
+def absence_limit(course):
     return Course(periods_per_week=course["periods_per_week"]).absence_limit
 
 
-def school_state(scope):
-    """Courses, final results and attendance counts of the scope: 5 queries."""
-    courses = _course_rows(scope)
-    counts = attendance_counts(scope)
-    return courses, course_results(scope, courses, counts), counts
+def finals_summary(numbers):
+    """Graded, average final grade and pass rate over the course numbers given."""
+    graded = sum(item["graded"] for item in numbers)
+    tenths = sum(item["tenths"] for item in numbers)
+    return {
+        "graded": graded,
+        "average_final": calculations.display(Decimal(tenths) / 10 / graded) if graded else None,
+        "pass_rate": _rate(sum(item["passed"] for item in numbers), graded),
+    }
 
 
-def at_risk(courses, results, counts):
-    """Students with a final grade under 10 or absences over the limit in any course of the scope."""
-    limits = {course["id"]: _limit(course) for course in courses}
-    risky = set()
-    for (student_id, course_id), result in results.items():
-        absences = sum(counts.get((student_id, course_id), {}).get(status, 0) for status in COUNTED_ABSENCES)
-        limit = limits[course_id]
-        if (result.has_grade and not result.passed) or (limit is not None and absences > limit):
-            risky.add(student_id)
-    return risky
+def attendance_totals(numbers):
+    totals = dict.fromkeys(Status.values, 0)
+    for item in numbers:
+        for status, count in item["statuses"].items():
+            totals[status] += count
+    return totals
 
 
-def over_limit(courses, results, counts):
-    limits = {course["id"]: _limit(course) for course in courses}
-    return sorted({
-        (student_id, course_id) for (student_id, course_id), statuses in counts.items()
-        if course_id in limits and limits[course_id] is not None
-        and sum(statuses[status] for status in COUNTED_ABSENCES) > limits[course_id]
-        and (student_id, course_id) in results
-    })
+def attendance_rate(numbers):
+    totals = attendance_totals(numbers)
+    return _rate(sum(totals[status] for status in ATTENDED), sum(totals.values()))
 
 
 # --- grades -----------------------------------------------------------------------------------------
 
-def grade_distribution(scope):
-    """One query: every grade normalised by its maximum, counted in 0–20 bins, letters and labels."""
-    grades = scope.of(Grade.objects.all()).annotate(pct=_percentage())
-    bins = {
-        f"bin_{low}": Count("id", filter=Q(pct__gte=low * 5 - EPSILON, pct__lt=(low + BIN_WIDTH) * 5 - EPSILON))
-        for low in range(0, 20, BIN_WIDTH)
-    }
-    bins[f"bin_{20 - BIN_WIDTH}"] = Count("id", filter=Q(pct__gte=(20 - BIN_WIDTH) * 5 - EPSILON))
-    letters = {f"letter_{index}": _band(LETTERS, index) for index in range(len(LETTERS))}
-    labels = {f"label_{index}": _band(GREEK_LABELS, index) for index in range(len(GREEK_LABELS))}
-    return grades.aggregate(
-        count=Count("id"), average_pct=Avg("pct"),
-        passed=Count("id", filter=Q(pct__gte=PASS_PERCENTAGE - EPSILON)),
-        **bins, **letters, **labels,
-    )
+def grade_groups(scope):
+    """One query: [(grade, max_grade, how many)] of the scope's live grades, from GradeTally."""
+    rows = scope.of(GradeTally.objects.filter(count__gt=0)).order_by().values("grade", "max_grade").annotate(
+        n=Sum("count"))
+    return [(row["grade"], row["max_grade"], row["n"]) for row in rows]
 
 
-def _band(bands, index):
-    """Count of percentages that display within band `index` of [(name, lowest percentage)]."""
-    lower = Q(pct__gte=bands[index][1] - EPSILON) if bands[index][1] > 0 else Q()
-    upper = Q(pct__lt=bands[index - 1][1] - EPSILON) if index else Q()
-    return Count("id", filter=lower & upper)
+def grades_summary(groups):
+    """Distribution, average, median and pass rate of the grades, exact, from their groups.
 
-
-def grades_summary(scope, distribution, median_pct):
-    count = distribution["count"]
-    average = distribution["average_pct"]
+    Bins are read from the exact percentage ([8, 10) ends below 50 %); letters, labels and pass from
+    calculations' functions; average and median are exact fractions, rounded once for display.
+    """
+    count = sum(n for _grade, _maximum, n in groups)
+    bins, letters, labels = Counter(), Counter(), Counter()
+    passed, total, exact = 0, Fraction(0), []
+    for grade, maximum, n in groups:
+        percent = calculations.percentage(grade, maximum)
+        fraction = Fraction(grade) * 100 / Fraction(maximum)
+        bins[min(int(fraction / 5 // BIN_WIDTH) * BIN_WIDTH, 20 - BIN_WIDTH)] += n
+        letters[calculations.letter_grade(percent)] += n
+        labels[calculations.greek_label(calculations.to_twenty(percent))] += n
+        passed += n if calculations.passed(calculations.to_twenty(percent)) else 0
+        total += fraction * n
+        exact.append((fraction, n))
     return {
         "count": count,
-        "average": None if average is None else calculations.display(Decimal(average) / 5),
-        "median": None if median_pct is None else calculations.display(Decimal(median_pct) / 5),
-        "pass_rate": _rate(distribution["passed"], count),
-        "histogram": [
-            {"from": low, "to": low + BIN_WIDTH, "count": distribution[f"bin_{low}"]}
-            for low in range(0, 20, BIN_WIDTH)
-        ],
-        "by_letter": [{"letter": name, "count": distribution[f"letter_{i}"]} for i, (name, _t) in enumerate(LETTERS)],
-        "by_label": [{"label": name, "count": distribution[f"label_{i}"]} for i, (name, _t) in enumerate(GREEK_LABELS)],
+        "average": calculations.display(total / count / 5) if count else None,
+        "median": calculations.display(_median(sorted(exact), count) / 5) if count else None,
+        "pass_rate": _rate(passed, count),
+        "histogram": [{"from": low, "to": low + BIN_WIDTH, "count": bins[low]} for low in range(0, 20, BIN_WIDTH)],
+        "by_letter": [{"letter": letter, "count": letters[letter]} for letter in LETTERS],
+        "by_label": [{"label": label, "count": labels[label]} for label in LABELS],
     }
 
 
-def median_percentage(scope):
-    """Median of the normalised grades; one query of percentages (median is not portable SQL)."""
-    values = [Decimal(value) for value in scope.of(Grade.objects.all()).annotate(pct=_percentage())
-              .values_list("pct", flat=True)]
-    return statistics.median(values) if values else None
+def _median(groups, count):
+    """The median of `count` values given as sorted (value, how many): the middle one, or the mean
+    of the two middle ones (statistics.median's definition)."""
+    def nth(index):
+        seen = 0
+        for value, n in groups:
+            seen += n
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    middle = count // 2
+    return nth(middle) if count % 2 else (nth(middle - 1) + nth(middle)) / 2
 
 
 # --- attendance -------------------------------------------------------------------------------------
 
-def _attendance(scope):
-    """Attendance rows of the scope with one of the four statuses, matched exactly: a row written
-    around the application as "present" or "ABSENT" is not guessed at (nor allowed to break a report)."""
-    return scope.of(Attendance.objects.filter(status__in=Status.values))
-
-
-def attendance_totals(counts):
-    totals = dict.fromkeys(Status.values, 0)
-    for statuses in counts.values():
-        for status, number in statuses.items():
-            totals[status] += number
-    return totals
-
-
 def weekly_trend(scope):
-    """One query: attendance rate per week (Monday-based)."""
-    rows = _attendance(scope).annotate(week=TruncWeek("date")).order_by("week").values(
-        "week").annotate(total=Count("id"), attended=Count("id", filter=Q(status__in=ATTENDED)))
-    return [{"week": row["week"].isoformat() if hasattr(row["week"], "isoformat") else str(row["week"]),
-             "records": row["total"], "rate": _rate(row["attended"], row["total"])} for row in rows]
+    """One query: attendance rate per week (Monday-based), weeks with records only."""
+    sums = {f"n_{field}": Sum(field) for field in STATUS_FIELDS.values()}
+    rows = scope.of(AttendanceWeek.objects.all()).order_by("week").values("week").annotate(**sums)
+    trend = []
+    for row in rows:
+        counts = {status: row[f"n_{field}"] or 0 for status, field in STATUS_FIELDS.items()}
+        records = sum(counts.values())
+        if records:
+            trend.append({"week": row["week"].isoformat(), "records": records,
+                          "rate": _rate(sum(counts[status] for status in ATTENDED), records)})
+    return trend
