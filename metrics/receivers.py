@@ -65,8 +65,10 @@ def remember_keys_before_the_change(sender, instance, update_fields=None, **kwar
 
 def refresh_after_save(sender, instance, created, update_fields=None, **kwargs):
     if sender in KEY_FIELDS:
-        _refresh(keys_of(sender, instance))
-        _refresh(instance.__dict__.pop("_metrics_keys_before", {}))
+        keys = keys_of(sender, instance)
+        for function, before in instance.__dict__.pop("_metrics_keys_before", {}).items():
+            keys[function] = keys.get(function, set()) | before
+        _refresh(keys)
     elif sender is Course and not created and not _deleted_at_only(update_fields):
         # Rules, absence penalty and periods decide the results; whether the course is deleted and
         # its semester are read from the course itself when the metrics are queried.
