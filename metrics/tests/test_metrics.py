@@ -185,6 +185,22 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_size(django_a
     assert data["grades"]["count"] == 120 and data["students"]["total"] == 40
 
 
+@pytest.mark.parametrize("name, queries", [
+    ("students", 3),    # courses with their sums, student counts, students at risk
+    ("courses", 1),     # courses with their sums
+    ("grades", 1),      # grade groups
+    ("attendance", 3),  # courses with their sums, weekly trend, students over the limit
+])
+def test_each_report_runs_a_fixed_number_of_queries(school, name, queries, django_assert_num_queries):
+    for _ in range(30):
+        student = make_student()
+        enroll(student, school["a"])
+        grade(student, school["a"], "Homework", 15)
+        absent(student, school["a"], 26)
+    with django_assert_num_queries(queries):
+        reports.REPORTS[name](Scope(semester=FALL))
+
+
 def test_the_admin_page_adds_only_the_sign_in_and_admin_menu_queries(school, client, admin_user,
                                                                      django_assert_num_queries):
     client.force_login(admin_user)
