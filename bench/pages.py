@@ -84,6 +84,10 @@ def dashboards():
         Endpoint("/api/v1/metrics/dashboard/, uncached", "dashboard", "/api/v1/metrics/dashboard/", client="api",
                  around=metrics_uncached),
         Endpoint("Metrics dashboard (admin page), cached", "dashboard", "/admin/tools/metrics/"),
+        *(Endpoint(f"/api/v1/metrics/{report}/, uncached", "dashboard", f"/api/v1/metrics/{report}/", client="api",
+                   around=metrics_uncached) for report in ("students", "courses", "grades", "attendance")),
+        Endpoint("/api/v1/metrics/dashboard/?semester=2026 Fall, uncached", "dashboard",
+                 "/api/v1/metrics/dashboard/?semester=2026%20Fall", client="api", around=metrics_uncached),
     ]
 
 

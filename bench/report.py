@@ -29,12 +29,12 @@ How to read the tables:
   authentication, rate limiting, rendering), in this process, signed in as the demo admin.
 - **naive**: the same page with every `select_related`/`prefetch_related` switched off (each
   related row loaded on first use); for API lists, DRF's ModelSerializer over model instances
-  that way; for the dashboard, final grades computed course by course with the course page's
-  selector. **× naive** = page ÷ naive median (below 1: faster than naive).
+  that way. **× naive** = page ÷ naive median (below 1: faster than naive). The metrics reports
+  have none: they read derived tables the writes keep current (README, Metrics).
 - **floor** (API lists): token lookup, `COUNT(*)` and `.values()` of the page's columns returned by
   `JsonResponse`: the least work that answers the request. **× floor** = API ÷ floor median;
   target ≤ 2.
-- **uncached** dashboard: the report's cache time is set to 0 for the run, so every request
+- **uncached** metrics: the report's cache time is set to 0 for the run, so every request
   computes it, as the first one after the 60 s cache expires does.
 """
 TARGETS = {"web": 3, "api": 3, "admin": 3, "dashboard": 10, "detail": None}
