@@ -26,6 +26,12 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from conftest import enroll, make_course, make_student
 from sms.api.testing import ENVELOPE_KEYS
 
+# The items schemathesis generates ask for the database only through `token` (getfixturevalue),
+# which pytest-django cannot see when it decides which test databases to create: without this
+# mark, running this file alone would write into the configured database (db.sqlite3 or
+# DATABASE_URL) instead of a test database.
+pytestmark = pytest.mark.django_db
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 ROLE_FIXTURES = {"admin": "admin_user", "teacher": "teacher", "viewer": "viewer"}
 ROLE = os.environ.get("FUZZ_ROLE", "admin")
