@@ -7,7 +7,6 @@ To add endpoints: `router.register("prefix", ViewSet, basename="name")` for view
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from attendance.api import AttendanceViewSet
@@ -16,6 +15,7 @@ from courses.api import CourseViewSet, EnrollmentViewSet
 from grades.api import DailyPerformanceViewSet, GradeViewSet
 from metrics.api import MetricsView
 from sms.api.auth import TokenView
+from sms.api.docs import SchemaView, SwaggerView
 from students.api import StudentViewSet
 
 router = SimpleRouter()
@@ -28,11 +28,11 @@ router.register("daily-performance", DailyPerformanceViewSet, basename="api-dail
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's initialiser as a script file: the CSP forbids inline scripts.
     # Swagger UI sets inline styles as it renders; allowed on this page only (styles, not scripts).
     path("docs/", csp_update({"style-src": [UNSAFE_INLINE]})(
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+        SwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("audit/logs/", AuditLogList.as_view(), name="api-audit-logs"),
     path("metrics/<str:report>/", MetricsView.as_view(), name="api-metrics"),
     path("audit/logs/<str:entry_id>/", AuditLogDetail.as_view(), name="api-audit-log"),
