@@ -4,6 +4,7 @@ import logging
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -152,6 +153,25 @@ def test_the_client_request_id_reaches_header_meta_log_and_history(teacher, capl
         "trace-42.a", teacher.username, "api")
 
 
+@pytest.mark.parametrize("path", ["/api/v1/students/no-such/", "/api/v1/no-such-thing/"])
+def test_djangos_own_4xx_warning_carries_the_client_request_id(viewer, caplog, path):
+    # Django writes "Not Found: ..." after the middleware's context has closed.
+    caplog.handler.addFilter(RequestContextFilter())
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        error_of(token_client(viewer).get(path, HTTP_X_REQUEST_ID="trace-404"), 404)
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == f"Not Found: {path}"
+    assert record.request_id == "trace-404"
+
+
+def test_a_log_line_outside_any_request_has_the_dash(caplog):
+    caplog.handler.addFilter(RequestContextFilter())
+    with caplog.at_level(logging.INFO, logger="sms.api"):
+        logging.getLogger("sms.api").info("from a command")
+        logging.getLogger("sms.api").info("with a foreign request", extra={"request": object()})
+    assert [r.request_id for r in caplog.records] == ["-", "-"]
+
+
 def test_an_unsafe_request_id_is_replaced(viewer):
     response = token_client(viewer).get("/api/v1/students/", HTTP_X_REQUEST_ID="bad id\r\nx")
     assert envelope_of(response, 200)["meta"]["request_id"] != "bad id\r\nx"
@@ -175,3 +195,39 @@ def test_a_client_request_id_is_kept_only_when_it_is_1_to_128_safe_characters(vi
     response = token_client(viewer).get("/api/v1/students/", HTTP_X_REQUEST_ID=sent)
     assert (response["X-Request-ID"] == sent) is kept
     assert envelope_of(response, 200)["meta"]["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_the_schema_and_the_docs_answer_a_wrong_method_with_the_405_envelope(path):
+    response = Client().post(path)
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response, 405) == {"code": "HTTP_405", "message": 'Method "POST" not allowed.',
+                                       "details": None, "path": path}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/docs/?script="])
+def test_the_schema_and_the_docs_answer_429_in_the_envelope(settings, path):
+    settings.SMS_API_RATE_LIMITS = {"read": "1/m", "write": "1/m", "auth": "1/m"}
+    cache.clear()
+    client = Client()
+    assert client.get(path).status_code == 200
+    response = client.get(path)
+    cache.clear()
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response, 429)["code"] == "RATE_LIMITED"
+    assert int(response["Retry-After"]) >= 1
+
+
+def test_the_schema_and_the_docs_stay_public_without_credentials():
+    client = Client()
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200 and schema["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert client.get("/api/v1/schema/?format=json").json()["openapi"].startswith("3.")
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200 and docs["Content-Type"].startswith("text/html")
+    assert client.get("/api/v1/docs/?script=")["Content-Type"].startswith("application/javascript")
+
+
+def test_the_schema_with_a_bad_token_gets_the_401_envelope():
+    response = Client().get("/api/v1/schema/", HTTP_AUTHORIZATION="Token nope")
+    assert error_of(response, 401)["code"] == "AUTHENTICATION_FAILED"
