@@ -1,7 +1,8 @@
 import math
 
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import ngettext
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -22,13 +23,35 @@ class EnvelopePagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param, "")
         if raw == "":  # absent or left blank, like every other list parameter
             return self.page_size
+        return min(self._whole_number(self.page_size_query_param, raw), self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        """A malformed page or one below 1 is the client's mistake (400, like page_size); a page
+        past the end is a page that does not exist (404), saying how many there are."""
+        raw = request.query_params.get(self.page_query_param, "")
+        if raw == "":
+            return 1
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        number = self._whole_number(self.page_query_param, raw)
+        if number > paginator.num_pages:  # the count is needed for the page anyway (and cached)
+            pages = math.ceil(paginator.count / paginator.per_page)
+            raise NotFound(ngettext(
+                "Page %(page)s does not exist: the list has %(pages)s page.",
+                "Page %(page)s does not exist: the list has %(pages)s pages.", pages,
+            ) % {"page": number, "pages": pages})
+        return number
+
+    @staticmethod
+    def _whole_number(parameter, raw):
         try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if size < 1:
-            raise ValidationError({self.page_size_query_param: [_("Enter a whole number of at least 1.")]})
-        return min(size, self.max_page_size)
+            number = int(raw)
+        except ValueError:  # also a number of more than 4,300 digits
+            number = 0
+        if number < 1:
+            raise ValidationError({parameter: [
+                _('The parameter "%(parameter)s" must be a whole number of at least 1.') % {"parameter": parameter}]})
+        return number
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -140,8 +140,42 @@ def test_page_size_is_capped_at_200(viewer):
     assert data["page_size"] == 200
 
 
-def test_a_page_past_the_end_is_a_404(viewer):
-    error_of(token_client(viewer).get("/api/v1/students/", {"page": 9}), 404)
+def test_a_page_past_the_end_is_a_404_saying_how_many_pages_there_are(viewer):
+    for _ in range(3):
+        make_student()
+    client = token_client(viewer)
+    error = error_of(client.get("/api/v1/students/", {"page": 9, "page_size": 2}), 404)
+    assert (error["code"], error["message"]) == ("HTTP_404", "Page 9 does not exist: the list has 2 pages.")
+    greek = client.get("/api/v1/students/", {"page": 3, "page_size": 5}, HTTP_ACCEPT_LANGUAGE="el")
+    assert error_of(greek, 404)["message"] == "Η σελίδα 3 δεν υπάρχει: η λίστα έχει 1 σελίδα."
+
+
+def test_the_first_page_of_an_empty_list_is_no_error(viewer):
+    data = data_of(token_client(viewer).get("/api/v1/students/", {"page": 1, "search": "nobody"}))
+    assert (data["items"], data["total"], data["pages"]) == ([], 0, 0)
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 5000])
+def test_a_malformed_page_is_a_validation_error_naming_the_parameter(viewer, page):
+    make_student()
+    error = error_of(token_client(viewer).get("/api/v1/students/", {"page": page}), 400)
+    assert error["code"] == "VALIDATION_ERROR"
+    assert error["details"] == {"page": ['The parameter "page" must be a whole number of at least 1.']}
+    assert error["message"] == 'The parameter "page" must be a whole number of at least 1.'
+
+
+def test_a_malformed_page_is_explained_in_greek(viewer):
+    response = token_client(viewer).get("/api/v1/students/", {"page": "abc"}, HTTP_ACCEPT_LANGUAGE="el")
+    assert error_of(response, 400)["message"] == (
+        "Η παράμετρος «page» πρέπει να είναι ακέραιος αριθμός τουλάχιστον 1.")
+
+
+def test_a_blank_or_last_page_is_accepted(viewer):
+    for _ in range(5):
+        make_student()
+    client = token_client(viewer)
+    assert data_of(client.get("/api/v1/students/", {"page": "", "page_size": 2}))["page"] == 1
+    assert data_of(client.get("/api/v1/students/", {"page": "last", "page_size": 2}))["page"] == 3
 
 
 @pytest.mark.parametrize("page_size", [5, 100])
