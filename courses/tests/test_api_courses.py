@@ -110,8 +110,15 @@ def test_enrolling_a_deleted_student_is_a_validation_error(admin_user, course):
     assert "student" in error["details"]
 
 
-def test_enrollments_cannot_be_edited(admin_user, enrollment):
-    error_of(token_client(admin_user).patch(f"/api/v1/enrollments/{enrollment.pk}/", {}, format="json"), 405)
+def test_enrollments_cannot_be_edited(admin_user, enrollment, course):
+    client = token_client(admin_user)
+    other = make_course()
+    for method in (client.patch, client.put):
+        response = method(f"/api/v1/enrollments/{enrollment.pk}/", {"course": other.pk}, format="json")
+        assert error_of(response, 405)["code"] == "HTTP_405"
+        assert "PATCH" not in response["Allow"] and "DELETE" in response["Allow"]
+    enrollment.refresh_from_db()
+    assert enrollment.course == course
 
 
 def test_a_teacher_unenrols_only_in_their_courses(teacher, enrollment):

@@ -9,6 +9,14 @@ ERROR_STATUSES = {
     "500": "INTERNAL_SERVER_ERROR; quote meta.request_id.",
 }
 
+# 405 is not listed per operation: each operation is a method its path allows. It is the answer to
+# any method a path does not list, documented once on the error envelope.
+ERROR_ENVELOPE_DESCRIPTION = (
+    "The body of every error: the statuses each operation lists, and 405 (HTTP_405, with an Allow "
+    "header) for a method its path does not list, e.g. PUT or PATCH on an enrollment, which cannot be "
+    "edited (delete it and enrol again)."
+)
+
 # Only operations that take a body can get these.
 BODY_ERROR_STATUSES = {
     "413": "The body is larger than the server accepts (HTTP_413).",
@@ -73,7 +81,7 @@ def wrap_in_envelope(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["EnvelopeMeta"] = META
     schemas["EnvelopeError"] = ERROR
-    schemas["ErrorEnvelope"] = envelope(None, False)
+    schemas["ErrorEnvelope"] = {**envelope(None, False), "description": ERROR_ENVELOPE_DESCRIPTION}
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:

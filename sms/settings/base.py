@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "Every JSON response is an envelope: {success, data, error, meta}. `data` holds the payload "
         "(lists: {items, total, page, page_size, pages}); `error` is null or {code, message, details, "
         "path}; `meta` has request_id (also the X-Request-ID header), timestamp (UTC) and version. "
+        "A method a path does not list answers 405 (HTTP_405) in the envelope: enrollments, for "
+        "one, have no PUT or PATCH (nothing in them is editable; delete and enrol again). "
         "Authenticate with `Authorization: Token <key>` from POST /api/v1/auth/token/."
     ),
     "VERSION": VERSION,

@@ -33,6 +33,20 @@ def test_the_schema_wraps_responses_in_the_envelope(schema):
     assert "EnvelopeError" in schema["components"]["schemas"]
 
 
+def test_the_schema_does_not_offer_to_edit_enrollments(schema):
+    assert set(schema["paths"]["/api/v1/enrollments/{id}/"]) - {"parameters"} == {"get", "delete"}
+    assert {"put", "patch"} <= set(schema["paths"]["/api/v1/students/{id}/"])
+
+
+def test_the_schema_documents_405_for_a_method_a_path_does_not_list(schema):
+    error_envelope = schema["components"]["schemas"]["ErrorEnvelope"]
+    assert "405 (HTTP_405, with an Allow header)" in error_envelope["description"]
+    assert "405 (HTTP_405)" in schema["info"]["description"]
+    # Not per operation: a listed operation is a method its path allows.
+    assert not any("405" in operation.get("responses", {}) for operations in schema["paths"].values()
+                   for operation in operations.values() if isinstance(operation, dict))
+
+
 def test_the_docs_page_loads_swagger_from_our_static_files():
     response = Client().get("/api/v1/docs/")
     assert response.status_code == 200
