@@ -49,8 +49,8 @@ class EnvelopePagination(PageNumberPagination):
         except ValueError:  # also a number of more than 4,300 digits
             number = 0
         if number < 1:
-            raise ValidationError({parameter: [
-                _('The parameter "%(parameter)s" must be a whole number of at least 1.') % {"parameter": parameter}]})
+            message = _('The parameter "%(parameter)s" must be a whole number of at least 1.')
+            raise ValidationError({parameter: [message % {"parameter": parameter}]})
         return number
 
     def get_schema_operation_parameters(self, view):
