@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from attendance.models import Attendance
+from audit.models import AuditLog
 from attendance.services import attendance_record
 from conftest import enroll, make_student
 from sms.api.testing import data_of, error_of, token_client
@@ -93,6 +94,33 @@ def test_delete_is_soft_and_viewers_cannot_delete(viewer, teacher, taught):
     error_of(token_client(viewer).delete(f"/api/v1/attendance/{record.pk}/"), 403)
     assert token_client(teacher).delete(f"/api/v1/attendance/{record.pk}/").status_code == 204
     assert Attendance.all_objects.get(pk=record.pk).is_deleted
+
+
+def test_delete_then_only_an_admin_restores(admin_user, teacher, taught):
+    record = mark(taught, status="Absent")
+    assert token_client(teacher).delete(f"/api/v1/attendance/{record.pk}/").status_code == 204
+    error_of(token_client(teacher).post(f"/api/v1/attendance/{record.pk}/restore/"), 403)
+    assert not Attendance.objects.filter(pk=record.pk).exists()
+    data = data_of(token_client(admin_user).post(f"/api/v1/attendance/{record.pk}/restore/"))
+    assert (data["id"], data["status"]) == (record.pk, "Absent")
+    assert Attendance.objects.filter(pk=record.pk).exists()
+    assert AuditLog.objects.filter(action="restore_deleted", entity_type="attendance.attendance",
+                                   entity_id=str(record.pk), username=admin_user.username).exists()
+
+
+def test_restoring_attendance_that_is_not_deleted_is_a_404(admin_user, enrollment):
+    record = mark(enrollment)
+    error_of(token_client(admin_user).post(f"/api/v1/attendance/{record.pk}/restore/"), 404)
+
+
+def test_restoring_attendance_whose_period_was_taken_again_is_refused(admin_user, enrollment):
+    record = mark(enrollment, status="Absent")
+    client = token_client(admin_user)
+    client.delete(f"/api/v1/attendance/{record.pk}/")
+    retaken = mark(enrollment, status="Present")  # the same student, course, date and period
+    error = error_of(client.post(f"/api/v1/attendance/{record.pk}/restore/"), 400)
+    assert error["code"] == "VALIDATION_ERROR" and "cannot be restored" in error["message"]
+    assert list(Attendance.objects.values_list("pk", flat=True)) == [retaken.pk]
 
 
 def test_filters_by_student_course_status_and_dates(viewer, enrollment):

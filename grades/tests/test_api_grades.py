@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
+from audit.models import AuditLog
 from conftest import enroll, make_course, make_student
 from grades.models import DailyPerformance, Grade
 from grades.services import grade_record
@@ -170,6 +171,51 @@ def test_daily_performance_is_recorded_and_checked(teacher, taught):
     error = error_of(client.post("/api/v1/daily-performance/", {**row, "score": "12"}, format="json"), 400)
     assert "score" in error["details"]
     assert DailyPerformance.objects.count() == 1
+
+
+def performance_row(enrollment, **extra):
+    return {"student": enrollment.student_id, "course": enrollment.course_id, "date": "2026-10-02",
+            "category": "Participation", "score": "8", "max_score": "10", **extra}
+
+
+def make_performance(enrollment, **extra):
+    values = {"date": datetime.date(2026, 10, 2), "category": "Participation", "score": Decimal(8),
+              "max_score": Decimal(10), **extra}
+    return DailyPerformance.objects.create(student=enrollment.student, course=enrollment.course, **values)
+
+
+def test_a_teacher_cannot_record_daily_performance_in_another_course(teacher, enrollment):
+    response = token_client(teacher).post("/api/v1/daily-performance/", performance_row(enrollment), format="json")
+    assert error_of(response, 403)["code"] == "HTTP_403"
+    assert not DailyPerformance.objects.exists()
+
+
+def test_a_teacher_cannot_change_or_delete_daily_performance_of_another_course(teacher, enrollment):
+    record = make_performance(enrollment)
+    client = token_client(teacher)
+    error_of(client.patch(f"/api/v1/daily-performance/{record.pk}/", {"score": "1"}, format="json"), 403)
+    error_of(client.put(f"/api/v1/daily-performance/{record.pk}/", performance_row(enrollment, score="1"),
+                        format="json"), 403)
+    error_of(client.delete(f"/api/v1/daily-performance/{record.pk}/"), 403)
+    record.refresh_from_db()
+    assert (record.score, record.is_deleted) == (Decimal(8), False)
+
+
+def test_daily_performance_delete_then_only_an_admin_restores(admin_user, teacher, taught):
+    record = make_performance(taught)
+    assert token_client(teacher).delete(f"/api/v1/daily-performance/{record.pk}/").status_code == 204
+    error_of(token_client(teacher).post(f"/api/v1/daily-performance/{record.pk}/restore/"), 403)
+    assert not DailyPerformance.objects.filter(pk=record.pk).exists()
+    data = data_of(token_client(admin_user).post(f"/api/v1/daily-performance/{record.pk}/restore/"))
+    assert (data["id"], data["score"]) == (record.pk, "8.00")
+    assert DailyPerformance.objects.filter(pk=record.pk).exists()
+    assert AuditLog.objects.filter(action="restore_deleted", entity_type="grades.dailyperformance",
+                                   entity_id=str(record.pk), username=admin_user.username).exists()
+
+
+def test_restoring_daily_performance_that_is_not_deleted_is_a_404(admin_user, enrollment):
+    record = make_performance(enrollment)
+    error_of(token_client(admin_user).post(f"/api/v1/daily-performance/{record.pk}/restore/"), 404)
 
 
 @pytest.mark.parametrize("page_size", [5, 100])
