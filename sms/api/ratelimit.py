@@ -4,6 +4,7 @@ Rates come from settings.SMS_API_RATE_LIMITS, e.g. {"read": "600/m", "write": "1
 "auth": "10/m"}; counts live in the default cache (Redis when REDIS_URL is set, so every
 process shares them). A view picks its tier with `rate_limit_tier`; otherwise GET/HEAD/OPTIONS
 are "read" and the rest "write". Authenticated clients are counted per user, others per IP.
+Refused requests (401, 403) count as well, once each (sms.api.views.APISettings.initial).
 
 Fail-open: when the cache cannot be reached (Redis down) the request is served without a limit
 and a warning is logged. The limits protect capacity, not data (every request is still

@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_ratelimit.exceptions import Ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -38,9 +39,15 @@ class APISettings:
     def initial(self, request, *args, **kwargs):
         try:
             super().initial(request, *args, **kwargs)
-        except (exceptions.NotAuthenticated, exceptions.AuthenticationFailed):
-            # DRF throttles only after authentication succeeds; count refused attempts too (per
-            # IP, as anonymous), so guessing tokens is limited like everything else.
+        except Ratelimited:
+            raise  # the throttle itself refused this request: counted already
+        except (exceptions.NotAuthenticated, exceptions.AuthenticationFailed, exceptions.PermissionDenied):
+            # DRF checks throttles only after authentication and permissions pass, so refused
+            # requests were never counted. Count them in their tier (per IP when anonymous, per
+            # user when forbidden): guessing tokens or probing what a role may write is limited
+            # like everything else, and past the limit the answer is 429, not another 403.
+            # Refusals raised later (object permissions, a course the teacher does not teach)
+            # come after the throttle and are counted already.
             self.check_throttles(request)
             raise
 

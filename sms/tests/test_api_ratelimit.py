@@ -1,11 +1,13 @@
 """Tiered rate limits: 429 in the envelope with Retry-After; a cache outage fails open."""
 
 import logging
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from sms.api.ratelimit import TieredRateLimit
 from sms.api.testing import data_of, error_of, token_client
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +90,47 @@ def test_refused_requests_without_valid_credentials_are_limited_per_address(sett
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     error_of(client.get("/api/v1/students/"), 401)
     assert error_of(client.get("/api/v1/students/"), 429)["code"] == "RATE_LIMITED"
+
+
+def test_forbidden_writes_count_against_the_write_tier(settings, viewer):
+    settings.SMS_API_RATE_LIMITS = {"read": "100/m", "write": "2/m", "auth": "100/m"}
+    client = token_client(viewer)
+    statuses = [client.post("/api/v1/students/", {}, format="json").status_code for _ in range(5)]
+    assert statuses == [403, 403, 429, 429, 429]
+    assert error_of(client.post("/api/v1/students/", {}, format="json"), 429)["code"] == "RATE_LIMITED"
+    data_of(client.get("/api/v1/students/"))  # the read tier is its own
+
+
+def test_forbidden_reads_count_against_the_read_tier(settings, teacher):
+    settings.SMS_API_RATE_LIMITS = {"read": "2/m", "write": "100/m", "auth": "100/m"}
+    client = token_client(teacher)
+    statuses = [client.get("/api/v1/audit/logs/").status_code for _ in range(3)]  # admins only
+    assert statuses == [403, 403, 429]
+
+
+def test_refusals_after_the_throttle_are_counted_once(settings, teacher, enrollment):
+    # A teacher not teaching the course: refused by the object-level check, after the throttle ran.
+    settings.SMS_API_RATE_LIMITS = {"read": "100/m", "write": "3/m", "auth": "100/m"}
+    client = token_client(teacher)
+    statuses = [client.delete(f"/api/v1/enrollments/{enrollment.pk}/").status_code for _ in range(4)]
+    assert statuses == [403, 403, 403, 429]
+
+
+@pytest.mark.parametrize("role", ["viewer", "teacher"])
+def test_each_request_is_counted_once_whatever_its_answer(settings, request, role):
+    # 403 (viewer) or 400 (teacher) for the first two, then 429: Ratelimited subclasses
+    # PermissionDenied, and must not be counted a second time as a refusal.
+    settings.SMS_API_RATE_LIMITS = {"read": "100/m", "write": "2/m", "auth": "100/m"}
+    client = token_client(request.getfixturevalue(role))
+    calls = []
+    original = TieredRateLimit.allow_request
+
+    def counting(self, *args):
+        calls.append(1)
+        return original(self, *args)
+
+    with mock.patch.object(TieredRateLimit, "allow_request", counting):
+        for expected_calls in (1, 2, 3, 4):
+            client.post("/api/v1/students/", {}, format="json")
+            assert len(calls) == expected_calls
+    error_of(client.post("/api/v1/students/", {}, format="json"), 429)
