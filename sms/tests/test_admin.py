@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
-from conftest import make_student
+from conftest import enroll, make_course, make_student
+from courses.models import Enrollment
 from students.models import Student
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,20 @@ def test_deleting_in_the_admin_is_a_soft_delete(admin_client):
     student = make_student()
     admin_client.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"})
     assert Student.all_objects.get(pk=student.pk).is_deleted
+
+
+def test_a_student_with_records_is_deleted_in_the_admin_with_them_after_a_confirmation(admin_client):
+    student = make_student(last_name="Leaving")
+    enrollment = enroll(student, make_course())
+    confirm = admin_client.get(f"/admin/students/student/{student.pk}/delete/").content.decode()
+    assert "Cannot delete" not in confirm and "protected" not in confirm
+    # the enrollment goes with the student, and the summary says so
+    assert "Maria Leaving" in confirm and f"Enrollment: {enrollment}" in confirm
+    assert re.search(r"Enrollments</a>: 1|Enrollments: 1", confirm)
+    response = admin_client.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert Student.all_objects.get(pk=student.pk).is_deleted
+    assert Enrollment.all_objects.get(pk=enrollment.pk).is_deleted
 
 
 def test_history_page_lists_changes(admin_client):
