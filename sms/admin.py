@@ -50,6 +50,9 @@ def _with_dependants(obj, model_count):
 
 class SoftDeleteAdmin(SimpleHistoryAdmin):
     actions = ["soft_delete_selected", "restore_selected"]
+    # The "deleted" filter is always on, so Django would add "(N total)" to every page: a COUNT of
+    # the whole table (500,000 attendance rows at district scale) that also counts deleted rows.
+    show_full_result_count = False
     readonly_fields = ("deleted_at",)
     change_form_template = "admin/sms_change_form.html"
 

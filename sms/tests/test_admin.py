@@ -122,6 +122,18 @@ def test_every_domain_admin_list_runs_the_same_queries_for_3_rows_as_for_60(admi
     assert many == few
 
 
+def test_the_grade_admin_list_counts_only_the_rows_it_lists(admin_client, django_assert_num_queries):
+    _record_rows(30)
+    # session, user (a superuser: no role query); COUNT of live grades; the page of grades with
+    # students and courses; the date hierarchy's first and last date, then its links' dates; the
+    # category and semester filters' values. No COUNT of the whole table (deleted rows included).
+    with django_assert_num_queries(8) as queries:
+        response = admin_client.get("/admin/grades/grade/")
+    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert len(counts) == 1 and "deleted_at" in counts[0]
+    assert "30 grades" in response.content.decode()
+
+
 @pytest.mark.parametrize("changes", [1, 60])
 def test_the_history_page_runs_fixed_queries_however_many_changes_and_editors(
         admin_client, django_assert_num_queries, changes):
