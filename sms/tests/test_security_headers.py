@@ -30,7 +30,8 @@ def policy_of(response):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/accounts/login/", "/api/v1/students/", "/no-such-page/", "/api/v1/nope/"])
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/", "/api/v1/students/", "/no-such-page/",
+                                 "/api/v1/nope/"])
 def test_every_response_carries_a_policy_that_forbids_inline_scripts(url):
     policy = policy_of(Client().get(url))
     assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
