@@ -1,12 +1,24 @@
-"""The floor each API list is compared with, and the empty probes that measure per-request cost.
+"""The floors pages are compared with, and the empty probes that measure per-request cost.
 
-The floor of a list is the least work that answers the same request: look the token up, count,
-read the page's columns with `.values()` and return them with JsonResponse. No DRF, filters,
-serializer or envelope. The probes are empty views behind the application's own access checks;
-their queries (session, user, role, or token) are what every request pays before the page.
+API lists: the least work that answers the same request: look the token up, count, read the
+page's columns with `.values()` and return them with JsonResponse. No DRF, filters, serializer
+or envelope.
+
+Web pages, admin change lists and the metrics reports: the page's own SQL alone. bench/suite.py
+records the statements (with their parameters) one request of the page runs, leaves out those an
+empty request behind the same checks also runs (session, user, role, token), and the floor view
+runs the rest through a plain cursor and fetches every row, behind the same checks, and answers
+an empty body. It is what the data costs the database and the driver; the page's time above it is
+its Python: model instances, calculations, forms and templates. (A `.values()` floor for these
+pages would have to leave out work the page must do, such as final grades, or copy the page's
+code; the SQL is the one part no implementation of the page can avoid.)
+
+The probes are empty views behind the application's own access checks; their queries (session,
+user, role, or token) are what every request pays before the page.
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
@@ -40,10 +52,14 @@ LISTS = {
 }
 
 
-def floor_list(request, name):
+def _token_user(request):
     key = request.headers.get("Authorization", "").removeprefix("Token ")
     token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    return token.user if token is not None and token.user.is_active else None
+
+
+def floor_list(request, name):
+    if _token_user(request) is None:
         return JsonResponse({"detail": "not authenticated"}, status=401)
     size = int(request.GET.get("page_size", 25))
     start = (int(request.GET.get("page", 1)) - 1) * size
@@ -78,3 +94,57 @@ def web_probe(request):
 class ApiProbe(BaseAPIView):
     def get(self, request):
         return Response({})
+
+
+# {key: [(sql, params), ...]}: each page's own statements, recorded by record_statements().
+STATEMENTS = {}
+SQL_FLOOR = "sql"  # Endpoint.floor for "the page's SQL alone"
+
+
+class _Recorder:
+    """A connection.execute_wrapper keeping each statement with its parameters."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def record_statements(key, request_page, request_probe):
+    """Record under `key` the statements of request_page() that request_probe() does not also run."""
+    page, probe = _Recorder(), _Recorder()
+    with connection.execute_wrapper(page):
+        request_page()
+    with connection.execute_wrapper(probe):
+        request_probe()
+    shared = [sql for sql, _params in probe.statements]
+    own = []
+    for sql, params in page.statements:
+        if sql in shared:
+            shared.remove(sql)
+        elif sql.lstrip()[:6].upper() in ("SELECT", "WITH"):
+            own.append((sql, params))
+    STATEMENTS[key] = own
+    return own
+
+
+def _replay(key):
+    with connection.cursor() as cursor:
+        for sql, params in STATEMENTS[key]:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+
+@web.reader_required
+def sql_floor_web(request, key):
+    _replay(key)
+    return HttpResponse("")
+
+
+def sql_floor_api(request, key):
+    if _token_user(request) is None:
+        return JsonResponse({"detail": "not authenticated"}, status=401)
+    _replay(key)
+    return JsonResponse({})

@@ -25,7 +25,7 @@ class Endpoint:
     group: str  # "web", "api", "dashboard" or "admin": which table and which target
     url: str
     client: str = "web"  # "web": signed-in session; "api": token
-    floor: str | None = None  # URL of the .values() floor, for API lists
+    floor: str | None = None  # URL of the .values() floor (API lists), or SQL_FLOOR: the page's SQL alone
     naive: object = None  # a context manager factory for the naive twin
     around: object = None  # a context manager factory around every variant (e.g. no metrics cache)
     budget: float = 60.0  # seconds for all rounds; at least MIN_ROUNDS are made anyway

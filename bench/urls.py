@@ -1,4 +1,4 @@
-"""The application's URLs plus the bench's own: the floor of each API list and two empty probes."""
+"""The application's URLs plus the bench's own: the floors (API lists, pages' SQL) and two empty probes."""
 
 from django.urls import path
 
@@ -9,6 +9,8 @@ from sms.urls import urlpatterns as application
 urlpatterns = [
     path("bench/probe/web/", floor.web_probe),
     path("bench/probe/api/", floor.ApiProbe.as_view()),
+    path("bench/floor/sql/web/<str:key>/", floor.sql_floor_web),
+    path("bench/floor/sql/api/<str:key>/", floor.sql_floor_api),
     path("bench/floor/<str:name>/", floor.floor_list),
     *application,
 ]

@@ -1,16 +1,20 @@
 """Admin-only tool pages added to the admin site, each app's under its own prefix.
 
 Each app appends its own `path(...)` here (metrics/, backups/, audit/); templates/admin/index.html
-links to them by URL name when they exist.
+links to them by URL name when they exist. Also the site's rate-limited sign-in (sms.views.admin_login).
 """
 
 from django.urls import path
 
 from audit import views as audit_views
 from metrics import views as metrics_views
+from sms import views
 from sms.backup import views as backup_views
 
 urlpatterns = [
+    # The admin site's sign-in, rate limited with the staff sign-in's counters; it answers at the
+    # address Django's "admin:login" reverses to, so every admin redirect lands here.
+    path("login/", views.admin_login),
     path("tools/metrics/", metrics_views.dashboard_page, name="admin-metrics-dashboard"),
     path("tools/audit/", audit_views.timeline_page, name="admin-audit-timeline"),
     path("tools/audit/<str:entry_id>/", audit_views.entry_page, name="admin-audit-entry"),

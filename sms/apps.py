@@ -11,7 +11,7 @@ class SmsConfig(AppConfig):
     verbose_name = "SMS"
 
     def ready(self):
-        from sms import history, preferences  # noqa: F401  (connect their signal receivers)
+        from sms import history, preferences, sessions  # noqa: F401  (connect their signal receivers)
 
         post_migrate.connect(recreate_role_groups, sender=self)
 

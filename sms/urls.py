@@ -8,6 +8,7 @@ from sms import views
 admin.site.site_header = _("SMS administration")
 admin.site.site_title = _("SMS administration")
 admin.site.index_title = _("School records")
+admin.site.login_form = views.AdminLoginForm  # the staff sign-in's brute-force limit
 
 handler400 = "sms.errors.bad_request"
 handler403 = "sms.errors.permission_denied"

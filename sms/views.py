@@ -3,12 +3,15 @@
 import logging
 
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import i18n
 from django_ratelimit.core import get_usage
 
@@ -21,6 +24,10 @@ from sms.api.ratelimit import CACHE_ERRORS
 
 logger = logging.getLogger("sms.web")
 LATEST_GRADES = 10
+TOO_MANY_ATTEMPTS = gettext_lazy(
+    "Too many sign-in attempts. Wait a minute, then try again; ask an administrator "
+    "if you forgot your password."
+)
 
 
 @login_required
@@ -79,9 +86,29 @@ class LoginView(auth_views.LoginView):
             # Unbound, so the password is never checked while the client is over the limit.
             form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
             form.cleaned_data = {}
-            form.add_error(None, _(
-                "Too many sign-in attempts. Wait a minute, then try again; ask an administrator "
-                "if you forgot your password."
-            ))
+            form.add_error(None, TOO_MANY_ATTEMPTS)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin site's sign-in form (admin.site.login_form), under the staff sign-in's limit.
+
+    Same counters as LoginView: a guesser alternating between /accounts/login/ and /admin/login/
+    gets one budget, not two. Over the limit the password is never checked, so a right guess
+    teaches nothing; below it, a wrong password is audited through authenticate()'s signal.
+    """
+
+    def clean(self):
+        if _login_limited(self.request):
+            raise ValidationError(TOO_MANY_ATTEMPTS, code="rate_limited")
+        return super().clean()
+
+
+def admin_login(request, extra_context=None):
+    """The admin site's own sign-in page, answering 429 when AdminLoginForm refused the attempt."""
+    response = admin.site.login(request, extra_context)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if form is not None and form.has_error(NON_FIELD_ERRORS, code="rate_limited"):
+        response.status_code = 429
+    return response

@@ -59,6 +59,8 @@ def test_web_sign_in_failed_sign_in_and_sign_out(teacher):
 
 
 def test_admin_site_sign_in_and_api_token_sign_in(admin_user):
+    Client().post("/admin/login/", {"username": "admin_user", "password": "wrong"}, **sent("admin-failed"))
+    assert only_entry("admin-failed", action="login_failed", success=False).changes == {"username": "admin_user"}
     Client().post("/admin/login/", {"username": "admin_user", "password": "pass-1234"}, **sent("admin-in"))
     assert only_entry("admin-in", action="login").user_id == admin_user.pk
     client = APIClient()

@@ -152,6 +152,7 @@ LOGOUT_REDIRECT_URL = "login"
 # idle timeout would sign a teacher out mid-roster and the typed grades would be lost on submit.
 # On a shared staff-room computer, "Sign out" or closing the browser ends the session.
 SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_ENGINE = "sms.sessions"  # counts the 8 hours from the sign-in, not from the last save
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
-from conftest import make_student
+from conftest import enroll, make_course, make_student
+from courses.models import Enrollment
 from students.models import Student
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,20 @@ def test_deleting_in_the_admin_is_a_soft_delete(admin_client):
     student = make_student()
     admin_client.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"})
     assert Student.all_objects.get(pk=student.pk).is_deleted
+
+
+def test_a_student_with_records_is_deleted_in_the_admin_with_them_after_a_confirmation(admin_client):
+    student = make_student(last_name="Leaving")
+    enrollment = enroll(student, make_course())
+    confirm = admin_client.get(f"/admin/students/student/{student.pk}/delete/").content.decode()
+    assert "Cannot delete" not in confirm and "protected" not in confirm
+    # the enrollment goes with the student, and the summary says so
+    assert "Maria Leaving" in confirm and f"Enrollment: {enrollment}" in confirm
+    assert re.search(r"Enrollments</a>: 1|Enrollments: 1", confirm)
+    response = admin_client.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert Student.all_objects.get(pk=student.pk).is_deleted
+    assert Enrollment.all_objects.get(pk=enrollment.pk).is_deleted
 
 
 def test_history_page_lists_changes(admin_client):
@@ -103,6 +120,18 @@ def test_every_domain_admin_list_runs_the_same_queries_for_3_rows_as_for_60(admi
     _record_rows(57)
     many = {url: _query_count(admin_client, url) for url in ADMIN_LISTS}
     assert many == few
+
+
+def test_the_grade_admin_list_counts_only_the_rows_it_lists(admin_client, django_assert_num_queries):
+    _record_rows(30)
+    # session, user (a superuser: no role query); COUNT of live grades; the page of grades with
+    # students and courses; the date hierarchy's first and last date, then its links' dates; the
+    # category and semester filters' values. No COUNT of the whole table (deleted rows included).
+    with django_assert_num_queries(8) as queries:
+        response = admin_client.get("/admin/grades/grade/")
+    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert len(counts) == 1 and "deleted_at" in counts[0]
+    assert "30 grades" in response.content.decode()
 
 
 @pytest.mark.parametrize("changes", [1, 60])

@@ -4,15 +4,18 @@ The deploy check itself is in test_settings.py; the browser's view of the policy
 on pages with scripts) is in e2e/test_content_security_policy.py.
 """
 
+import datetime
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = [ROOT / "templates", *ROOT.glob("*/templates")]
@@ -27,7 +30,8 @@ def policy_of(response):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/accounts/login/", "/api/v1/students/", "/no-such-page/", "/api/v1/nope/"])
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/", "/api/v1/students/", "/no-such-page/",
+                                 "/api/v1/nope/"])
 def test_every_response_carries_a_policy_that_forbids_inline_scripts(url):
     policy = policy_of(Client().get(url))
     assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
@@ -64,6 +68,33 @@ def test_a_session_ends_with_the_browser_and_after_one_school_day_at_most():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
     assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def at(start, hours):
+    """The clock `hours` after `start`, for the session's expiry and the sign-in stamp."""
+    return mock.patch("django.utils.timezone.now", return_value=start + datetime.timedelta(hours=hours))
+
+
+@pytest.mark.django_db
+def test_a_session_ends_eight_hours_after_signing_in_even_when_it_was_saved_since(client, teacher):
+    start = timezone.now()
+    with at(start, 0):
+        client.post("/accounts/login/", {"username": "teacher_user", "password": "pass-1234"})
+    with at(start, 7):
+        client.post("/i18n/setlang/", {"language": "el", "next": "/"})  # saves the session
+    with at(start, 7.9):
+        assert client.get("/").status_code == 200  # no idle timeout: a quiet afternoon is fine
+    with at(start, 8.1):
+        response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_ends_with_the_browser(client, teacher):
+    response = client.post("/accounts/login/", {"username": "teacher_user", "password": "pass-1234"})
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value and not cookie["expires"] and not cookie["max-age"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
 def run_with(settings_module, code, **env):

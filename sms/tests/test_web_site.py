@@ -1,4 +1,4 @@
-"""Site pages: sign-in and its brute-force limit, the remembered language, the dashboard, errors."""
+"""Site pages: sign-in (staff and admin forms) and its brute-force limit, the remembered language, the dashboard, errors."""
 
 import datetime
 from decimal import Decimal
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import Attendance
+from audit.models import AuditLog
 from conftest import enroll, make_course, make_student
 from courses.semesters import semester_of
 from grades.models import Grade
@@ -63,6 +64,69 @@ def test_login_throttle_fails_open_when_the_cache_is_down(client, teacher, monke
     monkeypatch.setattr("sms.views.get_usage", broken)
     response = client.post(reverse("login"), {"username": "teacher_user", "password": "pass-1234"})
     assert response.status_code == 302
+
+
+def admin_sign_in(client, password, username="admin_user", **headers):
+    return client.post(reverse("admin:login"), {"username": username, "password": password}, **headers)
+
+
+def staff_sign_in(client, password, username="admin_user"):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+@override_settings(SMS_LOGIN_RATE_LIMITS={"ip": "100/m", "username": "3/m"})
+def test_the_admin_sign_in_is_throttled_after_the_limit_even_with_the_right_password(client, admin_user):
+    for _ in range(3):
+        assert admin_sign_in(client, "guess").status_code == 200
+    response = admin_sign_in(client, "pass-1234", username="Admin_User")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many sign-in attempts. Wait a minute" in page and 'id="login-form"' in page
+    assert "_auth_user_id" not in client.session
+    # Over the limit the password is not even checked: three failures audited, not four.
+    assert AuditLog.objects.filter(action="login_failed", username="admin_user").count() == 3
+
+
+@override_settings(SMS_LOGIN_RATE_LIMITS={"ip": "100/m", "username": "3/m"})
+def test_the_admin_refusal_is_in_greek_for_a_greek_browser(client, admin_user):
+    for _ in range(3):
+        admin_sign_in(client, "guess")
+    page = admin_sign_in(client, "pass-1234", HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "Πάρα πολλές προσπάθειες σύνδεσης. Περιμένετε ένα λεπτό" in page
+
+
+@override_settings(SMS_LOGIN_RATE_LIMITS={"ip": "100/m", "username": "4/m"})
+def test_the_staff_and_admin_sign_in_forms_share_one_budget(client, admin_user):
+    staff_sign_in(client, "guess-1")
+    admin_sign_in(client, "guess-2")
+    staff_sign_in(client, "guess-3")
+    admin_sign_in(client, "guess-4")
+    assert admin_sign_in(client, "pass-1234").status_code == 429
+    assert staff_sign_in(client, "pass-1234").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(SMS_LOGIN_RATE_LIMITS={"ip": "3/m", "username": "100/m"})
+def test_many_admin_attempts_from_one_address_are_throttled_across_usernames(client):
+    for name in ("a", "b", "c"):
+        admin_sign_in(client, "x", username=name)
+    assert admin_sign_in(client, "x", username="d").status_code == 429
+
+
+@override_settings(SMS_LOGIN_RATE_LIMITS={"ip": "100/m", "username": "3/m"})
+def test_a_right_password_within_the_limit_still_signs_in_to_the_admin(client, admin_user):
+    for _ in range(2):
+        admin_sign_in(client, "guess")
+    assert admin_sign_in(client, "pass-1234").status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_admin_throttle_fails_open_when_the_cache_is_down(client, admin_user, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr("sms.views.get_usage", broken)
+    assert admin_sign_in(client, "pass-1234").status_code == 302
 
 
 def test_sign_out_needs_post_and_ends_the_session(client, teacher):
