@@ -1,5 +1,7 @@
 """The course pages: list, detail, rules editor, delete, bulk enrolment and unenrolment."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -234,3 +236,28 @@ def test_enrol_page_runs_a_fixed_number_of_queries_with_many_candidates(
     with django_assert_num_queries(6):
         response = client.get(reverse("courses:enrol", args=[course.pk]))
     assert len(response.context["candidates"]) == 55
+
+
+def test_the_rules_editor_carries_every_explanation_and_shows_only_the_one_for_the_total(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:create")).content.decode()
+    # The script shows the right one as weights are typed; before any, only "No rules yet" shows.
+    shown = re.findall(r'data-rules-state="(\w+)">', page)
+    hidden = re.findall(r'data-rules-state="(\w+)" hidden>', page)
+    assert shown == ["none"] and sorted(hidden) == ["complete", "over", "under"]
+    response = client.post(reverse("courses:create"), course_data(**{"rules-2-category": "Lab", "rules-2-weight": "40"}))
+    assert re.findall(r'data-rules-state="(\w+)">', response.content.decode()) == ["over"]
+
+
+def test_the_course_page_explains_only_its_own_total(client, viewer, course):
+    client.force_login(viewer)
+    page = client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    assert re.findall(r'data-rules-state="(\w+)">', page) == ["complete"] and 'hidden>' not in page
+
+
+def test_the_delete_page_says_where_the_course_can_be_restored(client, admin_user, course):
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:delete", args=[course.pk])).content.decode()
+    assert "from “Deleted courses” on the courses page" in page and "administration site" not in page
+    page = client.get(reverse("courses:delete", args=[course.pk]), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "«Διαγραμμένα μαθήματα»" in page
