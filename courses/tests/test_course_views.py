@@ -1,12 +1,17 @@
 """The course pages: list, detail, rules editor, delete, bulk enrolment and unenrolment."""
 
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from conftest import enroll, make_course, make_student
+from attendance.models import Attendance
+from conftest import enroll, make_course, make_student, make_user
 from courses.models import Course, Enrollment
+from grades.models import Grade
+from sms import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -108,14 +113,34 @@ def test_delete_soft_deletes_and_admin_restores(client, admin_user, course, stud
 
 
 def test_detail_lists_students_with_final_grades_in_fixed_queries(client, viewer, course, django_assert_num_queries):
+    for number in range(3):
+        course.teachers.add(make_user(roles.TEACHER, f"course_teacher{number}", first_name=f"Teacher{number}"))
     for _ in range(55):
-        enroll(make_student(), course)
+        student = make_student()
+        enroll(student, course)
+        for name, category in (("Essay", "Homework"), ("Midterm", "Midterm"), ("Exam", "Final")):
+            Grade.objects.create(
+                student=student, course=course, assignment_name=name, category=category,
+                grade=Decimal(15), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1),
+            )
+        for day, status in ((1, "Absent"), (2, "Excused"), (3, "Late")):
+            Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, day), status=status)
     client.force_login(viewer)
     # session, user, role, course, teachers, enrollments with students and absence counts, grades
     with django_assert_num_queries(7):
         response = client.get(reverse("courses:detail", args=[course.pk]))
+    page = response.content.decode()
     assert len(response.context["rows"]) == 55
-    assert "No grades yet." in response.content.decode()
+    assert page.count("15.0</strong>/20 · C · Καλώς") == 55
+    assert page.count("<td>2</td>") == 55  # Absent and Excused count toward the limit, Late does not
+    assert all(f"Teacher{number}" in page for number in range(3))
+
+
+def test_detail_says_which_students_have_no_grade_yet_and_when_nobody_is_enrolled(client, viewer, course):
+    client.force_login(viewer)
+    assert "No students enrolled yet." in client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    enroll(make_student(), course)
+    assert "No grades yet." in client.get(reverse("courses:detail", args=[course.pk])).content.decode()
 
 
 def test_teacher_of_the_course_enrols_students_in_bulk(client, teacher, course):
