@@ -263,6 +263,35 @@ def test_enrol_page_runs_a_fixed_number_of_queries_with_many_candidates(
     assert len(response.context["candidates"]) == 55
 
 
+def test_viewers_see_no_edit_controls_on_the_course_list_and_admins_do(client, viewer, admin_user, course):
+    controls = ('id="add-course"', f'href="{reverse("courses:deleted")}"',
+                f'href="{reverse("courses:edit", args=[course.pk])}"')
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:list")).content.decode()
+    assert all(control in page for control in controls)
+    client.force_login(viewer)
+    page = client.get(reverse("courses:list")).content.decode()
+    assert course.course_code in page
+    assert not any(control in page for control in controls)
+
+
+def test_viewers_see_no_edit_controls_on_the_course_page_and_admins_do(client, viewer, admin_user, course, student):
+    enrollment = enroll(student, course)
+    controls = (
+        'id="edit-course"', 'id="delete-course"', 'id="enrol-students"', 'id="enter-grades"',
+        'id="take-attendance"', f'href="{reverse("courses:enrol", args=[course.pk])}"',
+        f'href="{reverse("grades:roster", args=[course.pk])}"', f'href="{reverse("attendance:roster", args=[course.pk])}"',
+        f'action="{reverse("courses:unenrol", args=[course.pk, enrollment.pk])}"', ">Unenrol<",
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    assert all(control in page for control in controls)
+    client.force_login(viewer)
+    page = client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    assert student.last_name in page  # the enrolled students are listed, only without the controls
+    assert not any(control in page for control in controls)
+
+
 def test_the_rules_editor_carries_every_explanation_and_shows_only_the_one_for_the_total(client, admin_user):
     client.force_login(admin_user)
     page = client.get(reverse("courses:create")).content.decode()

@@ -92,6 +92,8 @@ WEB = [
     ("grades:roster", "post", url("grades:roster", "b"), (ANON_WEB, 403, 403, 200)),
     ("grades:edit", "get", url("grades:edit", "grade_a"), (ANON_WEB, 403, 200, 200)),
     ("grades:edit", "post", url("grades:edit", "grade_b"), (ANON_WEB, 403, 403, 200)),
+    ("grades:delete", "get", url("grades:delete", "grade_a"), (ANON_WEB, 403, 200, 200)),
+    ("grades:delete", "get", url("grades:delete", "grade_b"), (ANON_WEB, 403, 403, 200)),
     ("grades:delete", "post", url("grades:delete", "grade_b"), (ANON_WEB, 403, 403, 302)),
     ("grades:delete", "post", url("grades:delete", "grade_a"), (ANON_WEB, 403, 302, 302)),
     ("attendance:roster", "get", url("attendance:roster", "a"), (ANON_WEB, 403, 200, 200)),
