@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Course
 from courses.services import EDITABLE_FIELDS
 from sms import roles
-from sms.forms import ModelMultipleIdChoiceField, SoftDeleteModelForm
+from sms.forms import DecimalInput, ModelMultipleIdChoiceField, NumberField, SoftDeleteModelForm
 from students.models import Student
 
 BLANK_RULE_ROWS = 3
@@ -21,6 +21,7 @@ class CourseForm(SoftDeleteModelForm):
     class Meta:
         model = Course
         fields = [name for name in EDITABLE_FIELDS if name != "evaluation_rules"]
+        field_classes = {"absence_penalty": NumberField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -36,14 +37,13 @@ class RuleForm(forms.Form):
     """One evaluation rule; a row left completely blank is ignored."""
 
     category = forms.CharField(label=_("Category"), max_length=50, required=False)
-    weight = forms.DecimalField(
+    weight = NumberField(
         label=_("Weight"), required=False, min_value=0, max_value=100, decimal_places=2,
-        widget=forms.NumberInput(attrs={"class": "rule-weight", "step": "any"}),
+        widget=DecimalInput(attrs={"class": "rule-weight"}),
     )
-    daily_multiplier = forms.DecimalField(
+    daily_multiplier = NumberField(
         label=_("Daily performance multiplier"), required=False, min_value=0, max_value=10,
         help_text=_("Leave blank unless daily performance records count toward this category."),
-        widget=forms.NumberInput(attrs={"step": "any"}),
     )
 
     def clean(self):

@@ -108,7 +108,7 @@ def course_delete(request, pk):
     return render(request, "includes/confirm_delete.html", {
         "object": course, "cancel_url": course.get_absolute_url(),
         "consequence": _("Its enrollments, grades and attendance are deleted with it. "
-                         "An administrator can restore the course from the administration site."),
+                         "An administrator can restore it with them from “Deleted courses” on the courses page."),
     })
 
 

@@ -6,26 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from grades.models import Grade
 from grades.services import EDITABLE_FIELDS
-from sms.forms import SoftDeleteModelForm
+from sms.forms import DecimalInput, NumberField, SoftDeleteModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class NumberField(forms.DecimalField):
-    """A decimal typed either way (17.5 or 17,5, as Greek keyboards give) with errors saying what to type."""
-
-    default_error_messages = {
-        "invalid": _("Enter a number, e.g. 17.5."),
-        "max_digits": _("This number is too long: use at most %(max)s digits."),
-        "max_decimal_places": _("Use at most %(max)s decimal places, e.g. 17.25."),
-        "max_whole_digits": _("This number is too large: use at most %(max)s digits before the decimal point."),
-        "min_value": _("Enter a number of at least %(limit_value)s."),
-    }
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
 
 
 class GradeNumberField(NumberField):
@@ -61,11 +44,11 @@ class RosterRowForm(forms.Form):
     """One student's line; a blank grade means "no grade", never zero."""
 
     grade = GradeNumberField(label=_("Grade"), required=False, max_digits=6, decimal_places=2,
-                             widget=forms.NumberInput(attrs={"step": "any", "class": "grade-input"}))
+                             widget=DecimalInput(attrs={"class": "grade-input"}))
     max_grade = NumberField(label=_("Maximum grade"), required=False, min_value=Decimal("0.01"),
                             max_digits=6, decimal_places=2,
                             error_messages={"min_value": _("The maximum grade must be more than 0.")},
-                            widget=forms.NumberInput(attrs={"step": "any", "class": "max-input"}))
+                            widget=DecimalInput(attrs={"class": "max-input"}))
     date_submitted = forms.DateField(label=_("Date submitted"), required=False, widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=500)
 

@@ -45,17 +45,24 @@ def _roster_valid(header, rows):
     valid = header.is_valid()
     # A list, not a generator: every row is validated so every row shows its own error.
     rows_valid = all([form.is_valid() for _student, form in rows])  # noqa: C419
-    _check_ranges(header.cleaned_data.get("max_grade") if valid else None, rows)
+    # The header's maximum when it is valid itself, even if another header field is not: the rows'
+    # range errors then show in this answer, not after the header is fixed.
+    _check_rows(header.cleaned_data.get("max_grade"), rows)
     return valid and rows_valid and not any(form.errors for _student, form in rows)
 
 
-def _check_ranges(default_max, rows):
-    """Grades out of range are reported with any other row's errors, not on the next submit.
+def _check_rows(default_max, rows):
+    """Grades out of range, and rows that would be dropped, are reported with any other row's errors.
 
-    The service checks the same again when saving; this only spares the teacher a second round.
+    The service checks the range again when saving; this only spares the teacher a second round.
     """
+    # "Copy down" puts the first row's maximum into every blank cell, rows without a grade included.
+    copied_max = rows[0][1].cleaned_data.get("max_grade") if rows and not rows[0][1].errors else None
     for _student, form in rows:
-        if form.errors or form.cleaned_data.get("grade") is None:
+        if form.errors:
+            continue
+        if form.cleaned_data.get("grade") is None:
+            _check_blank_row(form, shared_maxima={default_max, copied_max} - {None})
             continue
         grade, maximum = form.cleaned_data["grade"], form.cleaned_data["max_grade"] or default_max
         if grade < 0:
@@ -63,6 +70,23 @@ def _check_ranges(default_max, rows):
         elif maximum is not None and grade > maximum:
             form.add_error("grade", _("Grade %(grade)s is above the maximum %(max)s for this assignment.")
                            % {"grade": _plain(grade), "max": _plain(maximum)})
+
+
+def _check_blank_row(form, shared_maxima):
+    """A row without a grade records nothing, so what was typed in it for this student would be lost
+    without a word: refuse the row instead.
+
+    Notes are always the student's own. A maximum is only when it differs from the header's and
+    from the first row's (which "copy down" spreads into every row); a submission date alone is let
+    through, since copy down spreads dates too and without a grade there is nothing it could date.
+    """
+    data = form.cleaned_data
+    if data.get("notes"):  # CharField strips it already
+        form.add_error("notes", _("No grade in this row, so its notes would not be saved: "
+                                  "enter the grade or clear the notes."))
+    if data.get("max_grade") is not None and data["max_grade"] not in shared_maxima:
+        form.add_error("max_grade", _("No grade in this row, so its maximum would not be saved: "
+                                      "enter the grade or clear the maximum."))
 
 
 def _plain(number):

@@ -1,6 +1,7 @@
 """The attendance roster: pre-filled Present, saved at once, re-opened to edit, limits shown."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -75,12 +76,24 @@ def test_a_future_date_or_bad_period_is_refused_with_a_clear_message(client, tea
     assert response.status_code == 200 and "day" in response.context and not response.context["day"].is_valid()
 
 
+def checked_statuses(page):
+    """{input name: value} of the radio buttons the page shows checked."""
+    tags = re.findall(r"<input [^>]*type=\"radio\"[^>]*>", page)
+    return {re.search(r'name="([^"]+)"', tag)[1]: re.search(r'value="([^"]+)"', tag)[1]
+            for tag in tags if re.search(r"\schecked[\s>]", tag)}
+
+
 def test_an_unknown_status_keeps_the_roster_and_saves_nothing(client, teacher, taught):
     course, students = taught
     client.force_login(teacher)
-    response = client.post(url(course), statuses(students, "Present", "Sleeping", "Absent"))
+    data = statuses(students, "Late", "Sleeping", "Absent") | {f"row-{students[2].pk}-notes": "Doctor's note"}
+    response = client.post(url(course), data)
     assert response.status_code == 200 and not Attendance.objects.exists()
-    assert f'id="row-{students[1].pk}" class="roster-row row-error"' in response.content.decode()
+    page = response.content.decode()
+    assert f'id="row-{students[1].pk}" class="roster-row row-error"' in page
+    # The choices made come back as chosen, not reset to Present: only the bad row needs a click.
+    assert checked_statuses(page) == {f"row-{students[0].pk}-status": "Late", f"row-{students[2].pk}-status": "Absent"}
+    assert 'value="Doctor&#x27;s note"' in page
 
 
 def test_students_near_and_over_the_limit_are_flagged(client, teacher, taught):

@@ -1,10 +1,17 @@
 """The course pages: list, detail, rules editor, delete, bulk enrolment and unenrolment."""
 
+import datetime
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from conftest import enroll, make_course, make_student
+from attendance.models import Attendance
+from conftest import enroll, make_course, make_student, make_user
 from courses.models import Course, Enrollment
+from grades.models import Grade
+from sms import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -106,14 +113,34 @@ def test_delete_soft_deletes_and_admin_restores(client, admin_user, course, stud
 
 
 def test_detail_lists_students_with_final_grades_in_fixed_queries(client, viewer, course, django_assert_num_queries):
+    for number in range(3):
+        course.teachers.add(make_user(roles.TEACHER, f"course_teacher{number}", first_name=f"Teacher{number}"))
     for _ in range(55):
-        enroll(make_student(), course)
+        student = make_student()
+        enroll(student, course)
+        for name, category in (("Essay", "Homework"), ("Midterm", "Midterm"), ("Exam", "Final")):
+            Grade.objects.create(
+                student=student, course=course, assignment_name=name, category=category,
+                grade=Decimal(15), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1),
+            )
+        for day, status in ((1, "Absent"), (2, "Excused"), (3, "Late")):
+            Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, day), status=status)
     client.force_login(viewer)
     # session, user, role, course, teachers, enrollments with students and absence counts, grades
     with django_assert_num_queries(7):
         response = client.get(reverse("courses:detail", args=[course.pk]))
+    page = response.content.decode()
     assert len(response.context["rows"]) == 55
-    assert "No grades yet." in response.content.decode()
+    assert page.count("15.0</strong>/20 · C · Καλώς") == 55
+    assert page.count("<td>2</td>") == 55  # Absent and Excused count toward the limit, Late does not
+    assert all(f"Teacher{number}" in page for number in range(3))
+
+
+def test_detail_says_which_students_have_no_grade_yet_and_when_nobody_is_enrolled(client, viewer, course):
+    client.force_login(viewer)
+    assert "No students enrolled yet." in client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    enroll(make_student(), course)
+    assert "No grades yet." in client.get(reverse("courses:detail", args=[course.pk])).content.decode()
 
 
 def test_teacher_of_the_course_enrols_students_in_bulk(client, teacher, course):
@@ -234,3 +261,57 @@ def test_enrol_page_runs_a_fixed_number_of_queries_with_many_candidates(
     with django_assert_num_queries(6):
         response = client.get(reverse("courses:enrol", args=[course.pk]))
     assert len(response.context["candidates"]) == 55
+
+
+def test_viewers_see_no_edit_controls_on_the_course_list_and_admins_do(client, viewer, admin_user, course):
+    controls = ('id="add-course"', f'href="{reverse("courses:deleted")}"',
+                f'href="{reverse("courses:edit", args=[course.pk])}"')
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:list")).content.decode()
+    assert all(control in page for control in controls)
+    client.force_login(viewer)
+    page = client.get(reverse("courses:list")).content.decode()
+    assert course.course_code in page
+    assert not any(control in page for control in controls)
+
+
+def test_viewers_see_no_edit_controls_on_the_course_page_and_admins_do(client, viewer, admin_user, course, student):
+    enrollment = enroll(student, course)
+    controls = (
+        'id="edit-course"', 'id="delete-course"', 'id="enrol-students"', 'id="enter-grades"',
+        'id="take-attendance"', f'href="{reverse("courses:enrol", args=[course.pk])}"',
+        f'href="{reverse("grades:roster", args=[course.pk])}"', f'href="{reverse("attendance:roster", args=[course.pk])}"',
+        f'action="{reverse("courses:unenrol", args=[course.pk, enrollment.pk])}"', ">Unenrol<",
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    assert all(control in page for control in controls)
+    client.force_login(viewer)
+    page = client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    assert student.last_name in page  # the enrolled students are listed, only without the controls
+    assert not any(control in page for control in controls)
+
+
+def test_the_rules_editor_carries_every_explanation_and_shows_only_the_one_for_the_total(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:create")).content.decode()
+    # The script shows the right one as weights are typed; before any, only "No rules yet" shows.
+    shown = re.findall(r'data-rules-state="(\w+)">', page)
+    hidden = re.findall(r'data-rules-state="(\w+)" hidden>', page)
+    assert shown == ["none"] and sorted(hidden) == ["complete", "over", "under"]
+    response = client.post(reverse("courses:create"), course_data(**{"rules-2-category": "Lab", "rules-2-weight": "40"}))
+    assert re.findall(r'data-rules-state="(\w+)">', response.content.decode()) == ["over"]
+
+
+def test_the_course_page_explains_only_its_own_total(client, viewer, course):
+    client.force_login(viewer)
+    page = client.get(reverse("courses:detail", args=[course.pk])).content.decode()
+    assert re.findall(r'data-rules-state="(\w+)">', page) == ["complete"] and 'hidden>' not in page
+
+
+def test_the_delete_page_says_where_the_course_can_be_restored(client, admin_user, course):
+    client.force_login(admin_user)
+    page = client.get(reverse("courses:delete", args=[course.pk])).content.decode()
+    assert "from “Deleted courses” on the courses page" in page and "administration site" not in page
+    page = client.get(reverse("courses:delete", args=[course.pk]), HTTP_ACCEPT_LANGUAGE="el").content.decode()
+    assert "«Διαγραμμένα μαθήματα»" in page

@@ -303,3 +303,84 @@ def test_the_header_fills_down_category_maximum_date_and_weight_to_every_row(cli
     assert {(g.category, g.max_grade, g.weight, g.date_assigned, g.assignment_name) for g in saved} == {
         ("Midterm", Decimal(50), Decimal(2), datetime.date(2026, 10, 7), "Test 1")}
     assert saved.count() == 3 and "3 grades recorded for “Test 1”." in response.content.decode()
+
+
+def test_rows_above_the_maximum_are_reported_at_once_when_another_header_field_is_wrong(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students, ["25", "15", ""], weight="abc")
+    response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    assert response.status_code == 200 and not Grade.objects.exists()
+    rows = {student.pk: form for student, form in response.context["rows"]}
+    assert response.context["header"].errors["weight"] == ["Enter a number, e.g. 17.5."]
+    assert rows[students[0].pk].errors["grade"] == ["Grade 25 is above the maximum 20 for this assignment."]
+    assert not rows[students[1].pk].errors
+    # With the maximum itself wrong there is nothing to compare with: only the header error shows.
+    response = client.post(reverse("grades:roster", args=[course.pk]), roster_post(students, ["25"], max_grade="x"))
+    assert "max_grade" in response.context["header"].errors
+    assert not any(form.errors for _student, form in response.context["rows"])
+
+
+def test_a_row_without_a_grade_but_with_notes_or_its_own_maximum_is_refused_not_dropped(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    data = roster_post(students, ["15", "", ""])
+    data[f"row-{students[1].pk}-notes"] = "Absent, retakes on Monday"
+    data[f"row-{students[2].pk}-max_grade"] = "50"
+    response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    assert response.status_code == 200 and not Grade.objects.exists()  # not even the good row
+    rows = {student.pk: form for student, form in response.context["rows"]}
+    assert rows[students[1].pk].errors == {
+        "notes": ["No grade in this row, so its notes would not be saved: enter the grade or clear the notes."]}
+    assert rows[students[2].pk].errors == {
+        "max_grade": ["No grade in this row, so its maximum would not be saved: enter the grade or clear the maximum."]}
+    page = response.content.decode()
+    assert f'id="row-{students[1].pk}" class="roster-row row-error"' in page
+    assert 'value="Absent, retakes on Monday"' in page and "Nothing was saved" in page
+    data[f"row-{students[1].pk}-grade"] = "12,5"
+    data[f"row-{students[2].pk}-max_grade"] = ""
+    assert client.post(reverse("grades:roster", args=[course.pk]), data).status_code == 302
+    assert Grade.objects.get(student=students[1]).notes == "Absent, retakes on Monday"
+    assert Grade.objects.count() == 2
+
+
+def test_what_copy_down_leaves_in_rows_without_a_grade_is_no_error(client, teacher, taught):
+    # "Copy the first row's maximum and date down" fills the blank cells of every row, also of the
+    # students without a grade; those rows record nothing and must not be refused for it.
+    course, students = taught
+    first, *others = sorted(students, key=lambda s: (s.last_name, s.first_name, s.student_id))  # roster order
+    client.force_login(teacher)
+    data = roster_post([first, *others], ["45", "", ""], max_grade="20")
+    for student in students:
+        data[f"row-{student.pk}-date_submitted"] = "2026-10-02"
+        data[f"row-{student.pk}-max_grade"] = "50"
+    data[f"row-{others[1].pk}-notes"] = "   "
+    assert client.post(reverse("grades:roster", args=[course.pk]), data).status_code == 302
+    assert list(Grade.objects.values_list("student_id", "max_grade")) == [(first.pk, Decimal(50))]
+
+
+def test_a_row_without_a_grade_may_repeat_the_header_maximum_but_not_set_another(client, teacher, taught):
+    course, students = taught
+    first, second, third = sorted(students, key=lambda s: (s.last_name, s.first_name, s.student_id))
+    client.force_login(teacher)
+    data = roster_post([first, second, third], ["15", "", ""], max_grade="20")
+    data[f"row-{first.pk}-max_grade"] = "50"
+    data[f"row-{second.pk}-max_grade"] = "20,00"
+    data[f"row-{third.pk}-max_grade"] = "40"
+    response = client.post(reverse("grades:roster", args=[course.pk]), data)
+    rows = {student.pk: form for student, form in response.context["rows"]}
+    assert not rows[second.pk].errors and "max_grade" in rows[third.pk].errors
+    assert not Grade.objects.exists()
+
+
+def test_the_roster_boxes_are_text_boxes_that_take_a_decimal_comma(client, teacher, taught):
+    course, students = taught
+    client.force_login(teacher)
+    page = client.get(reverse("grades:roster", args=[course.pk])).content.decode()
+    assert 'type="number"' not in page
+    assert page.count('inputmode="decimal"') == 2 + 2 * len(students)  # header maximum and weight, two per row
+    data = roster_post(students, ["1,5", "17,5", "9.75"], max_grade="20,5", weight="1,5")
+    assert client.post(reverse("grades:roster", args=[course.pk]), data).status_code == 302
+    assert sorted(Grade.objects.values_list("grade", "max_grade", "weight")) == [
+        (Decimal("1.5"), Decimal("20.5"), Decimal("1.5")), (Decimal("9.75"), Decimal("20.5"), Decimal("1.5")),
+        (Decimal("17.5"), Decimal("20.5"), Decimal("1.5"))]

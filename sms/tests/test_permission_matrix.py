@@ -192,6 +192,8 @@ WEB = [
     ("grades:edit", "get", url("grades:edit", "grade_a"), (SIGN_IN, 403, 200, 200)),
     ("grades:edit", "get", url("grades:edit", "deleted_grade"), (SIGN_IN, 404, 404, 404)),
     ("grades:edit", "post", url("grades:edit", "grade_b"), (SIGN_IN, 403, 403, 200)),
+    ("grades:delete", "get", url("grades:delete", "grade_a"), (SIGN_IN, 403, 200, 200)),
+    ("grades:delete", "get", url("grades:delete", "grade_b"), (SIGN_IN, 403, 403, 200)),
     ("grades:delete", "post", url("grades:delete", "grade_b"), (SIGN_IN, 403, 403, 302)),
     ("grades:delete", "post", url("grades:delete", "grade_a"), (SIGN_IN, 403, 302, 302)),
     ("grades:delete", "post", url("grades:delete", "deleted_grade"), (SIGN_IN, 404, 404, 404)),

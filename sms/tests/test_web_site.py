@@ -183,6 +183,19 @@ def test_dashboard_lists_todays_attendance_tasks_and_latest_grades_for_a_teacher
     assert page.count("15.00 / 20.00") == 3
 
 
+def test_viewers_see_no_attendance_or_grade_entry_links_on_the_dashboard(client, viewer, admin_user):
+    course = make_course(semester=semester_of(timezone.localdate()))
+    links = (f'href="{reverse("attendance:roster", args=[course.pk])}"',
+             f'href="{reverse("grades:roster", args=[course.pk])}"', ">Take attendance<", ">Enter grades<")
+    client.force_login(admin_user)
+    page = client.get(reverse("home")).content.decode()
+    assert all(link in page for link in links)
+    client.force_login(viewer)
+    page = client.get(reverse("home")).content.decode()
+    assert course.course_code in page and "not taken yet" in page  # the course is listed, read-only
+    assert not any(link in page for link in links)
+
+
 def test_dashboard_says_when_there_is_nothing_yet(client, viewer):
     client.force_login(viewer)
     page = client.get(reverse("home")).content.decode()

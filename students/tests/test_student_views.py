@@ -157,22 +157,26 @@ def test_restore_of_a_live_student_is_not_found(client, admin_user, student):
 
 def test_detail_shows_final_grades_and_attendance_in_fixed_queries(client, viewer, django_assert_num_queries):
     student = make_student()
-    for number in range(6):
-        course = make_course(evaluation_rules=[{"category": "Final", "weight": 100}])
+    for _ in range(55):
+        course = make_course(evaluation_rules=[{"category": "Homework", "weight": 40}, {"category": "Final", "weight": 60}])
         enroll(student, course)
-        Grade.objects.create(
-            student=student, course=course, assignment_name="Exam", category="Final",
-            grade=Decimal(17), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1),
-        )
-        Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, 1), status="Absent")
+        for name, category in (("Essay", "Homework"), ("Exam", "Final")):
+            Grade.objects.create(
+                student=student, course=course, assignment_name=name, category=category,
+                grade=Decimal(17), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1),
+            )
+        for day, status in ((1, "Absent"), (2, "Late")):
+            Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, day), status=status)
     client.force_login(viewer)
     # session, user, role, student; enrollments with courses and absence counts, grades (final
     # grades); grades for the lists; attendance counts
     with django_assert_num_queries(8):
         response = client.get(reverse("students:detail", args=[student.pk]))
     page = response.content.decode()
-    assert page.count("17.0</strong>/20 · B · Λίαν Καλώς") == 6
-    assert "1 of 8 allowed" in page  # 4 periods × 14 weeks × 15 % = 8
+    assert len(response.context["courses"]) == 55
+    assert page.count("17.0</strong>/20 · B · Λίαν Καλώς") == 55
+    assert page.count("1 of 8 allowed") == 55  # 4 periods × 14 weeks × 15 % = 8; Late does not count
+    assert page.count("<td>Exam</td>") == 55 and page.count("<td>Essay</td>") == 55
 
 
 def test_detail_says_when_a_course_has_no_rules(client, viewer, student):

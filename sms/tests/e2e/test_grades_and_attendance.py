@@ -1,5 +1,7 @@
 """Grade roster with one invalid row then fixed; attendance marked and re-opened; final grade shown."""
 
+from decimal import Decimal
+
 from playwright.sync_api import expect
 
 from attendance.models import Attendance
@@ -36,6 +38,34 @@ def test_a_grade_roster_with_an_invalid_row_saves_nothing_until_it_is_fixed(teac
     expect(page.locator("#messages")).to_contain_text("3 grades recorded for “Lab report 1”.")
     expect(page.locator("#grade-sheet")).to_contain_text("19.00/20.00")
     assert Grade.objects.filter(course=course).count() == 3
+
+
+def test_a_grade_typed_with_a_decimal_comma_is_saved_as_typed(teacher_page):
+    # Key by key, as a teacher types: Chromium dropped the comma from <input type="number">, and
+    # "1,5" was saved as 15.00 and "17,5" as 175 without an error.
+    page = teacher_page
+    course = Course.objects.get(course_code="E2E-PHYS")
+    page.goto(course.get_absolute_url())
+    page.locator("#enter-grades").click()
+    page.locator("#id_assignment_name").fill("Lab report 2")
+    page.locator("#id_category").select_option("Lab")
+    row(page, "E2E-003").locator(".grade-input").press_sequentially("1,5")  # the first row of the roster
+    row(page, "E2E-004").locator(".grade-input").press_sequentially("17,5")
+    row(page, "E2E-005").locator(".grade-input").press_sequentially("19.25")
+    row(page, "E2E-005").locator(".max-input").press_sequentially("25")
+    row(page, "E2E-003").locator(".max-input").press_sequentially("20,5")
+    expect(row(page, "E2E-003").locator(".grade-input")).to_have_value("1,5")  # the box keeps the comma
+    # Copy down still fills the blank maximums, E2E-006's too, who has no grade: that is no error.
+    page.locator("#fill-down").click()
+    expect(row(page, "E2E-004").locator(".max-input")).to_have_value("20,5")
+    expect(row(page, "E2E-006").locator(".max-input")).to_have_value("20,5")
+    expect(row(page, "E2E-005").locator(".max-input")).to_have_value("25")
+    page.locator("#save-grades").click()
+
+    expect(page.locator("#messages")).to_contain_text("3 grades recorded for “Lab report 2”.")
+    saved = {g.student.student_id: (g.grade, g.max_grade) for g in Grade.objects.filter(course=course)}
+    assert saved == {"E2E-003": (Decimal("1.5"), Decimal("20.5")), "E2E-004": (Decimal("17.5"), Decimal("20.5")),
+                     "E2E-005": (Decimal("19.25"), Decimal(25))}
 
 
 def test_attendance_is_marked_in_one_click_per_student_and_reopened_for_editing(teacher_page):
