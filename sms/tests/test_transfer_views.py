@@ -1,7 +1,9 @@
 """The import/export pages, the admin hooks and the PDF report card, per role."""
 
 import datetime
+import html
 import io
+import re
 from decimal import Decimal
 
 import pypdf
@@ -254,3 +256,33 @@ def test_the_report_card_of_a_semester_without_courses_is_404_with_a_reason(grad
 def test_the_report_card_of_a_deleted_student_is_404(graded_student, admin_user):
     graded_student.soft_delete()
     assert signed_in(admin_user).get(f"/transfer/report-cards/{graded_student.pk}/").status_code == 404
+
+
+def report_card_links(client, student):
+    """The student page's report card links, as {semester: href}."""
+    page = client.get(f"/students/{student.pk}/").content.decode()
+    return {semester: html.unescape(href)
+            for href, semester in re.findall(r'<a href="([^"]+)" class="report-card">([^<]+)</a>', page)}
+
+
+def test_the_student_page_links_one_report_card_per_semester_each_with_that_semesters_courses(
+        graded_student, viewer):
+    client = signed_in(viewer)
+    links = report_card_links(client, graded_student)
+    assert list(links) == ["2026 Fall", "2025 Fall"]  # latest first
+    latest = words(pdf_text(client.get(links["2026 Fall"])))
+    assert "GRK-101" in latest and "PHY-101" in latest and "OLD-1" not in latest
+    older = words(pdf_text(client.get(links["2025 Fall"])))
+    assert "2025 Fall" in older and "OLD-1 — Old course" in older
+    assert "GRK-101" not in older and "PHY-101" not in older
+
+
+def test_a_semester_whose_enrollments_were_removed_has_no_report_card_link(graded_student, viewer):
+    old_enrollment = graded_student.enrollments.get(course__course_code="OLD-1")
+    old_enrollment.soft_delete()
+    assert list(report_card_links(signed_in(viewer), graded_student)) == ["2026 Fall"]
+
+
+def test_a_student_without_courses_has_no_report_card_link(student, viewer):
+    page = signed_in(viewer).get(f"/students/{student.pk}/").content.decode()
+    assert "report-card" not in page and "/transfer/report-cards/" not in page
