@@ -170,10 +170,11 @@ def test_admin_exports_the_selected_students_only(admin_user):
     assert [row["student_id"] for row in table.rows] == ["S-CHOSEN"]
 
 
-def test_admin_change_lists_link_to_the_import_where_the_kind_is_importable(admin_user):
+def test_admin_change_lists_link_to_the_admin_import_where_the_kind_is_importable(admin_user):
     client = signed_in(admin_user)
-    assert "/transfer/imports/grades/" in client.get("/admin/grades/grade/").content.decode()
-    assert "/transfer/imports/" not in client.get("/admin/attendance/attendance/").content.decode()
+    assert 'href="/admin/grades/grade/import/"' in client.get("/admin/grades/grade/").content.decode()
+    attendance = client.get("/admin/attendance/attendance/").content.decode()
+    assert "/import/" not in attendance and "/transfer/imports/" not in attendance
 
 
 # Report card ---------------------------------------------------------------------------------
