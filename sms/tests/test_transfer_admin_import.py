@@ -117,7 +117,8 @@ def test_an_admin_imports_grades_in_the_admin_for_any_course(admin_user):
     student, course = make_student(student_id="S1"), make_course(course_code="MATH-1")
     enroll(student, course)
     headers = ["student_id", "course_code", "assignment_name", "category", "grade"]
-    upload = SimpleUploadedFile("grades.xlsx", writers.write("xlsx", headers, [["S1", "MATH-1", "Τεστ 1", "Homework", 17]]))
+    rows = [["S1", "MATH-1", "Τεστ 1", "Homework", 17]]
+    upload = SimpleUploadedFile("grades.xlsx", writers.write("xlsx", headers, rows))
     client = signed_in(admin_user)
     preview_url = client.post("/admin/grades/grade/import/", {"file": upload}).url
     assert client.post(preview_url).status_code == 302

@@ -59,7 +59,8 @@ class TransferAdminMixin:
         prefix = self._url_name("")
         return [  # before the model admin's own URLs, whose "<object_id>/" would match "import/"
             path("import/", wrap(methods(self.import_upload_view)), name=f"{prefix}import"),
-            path("import/<str:token>/", wrap(methods(self.import_preview_view)), name=f"{prefix}import_preview"),
+            path("import/<str:token>/", wrap(methods(self.import_preview_view)),
+                 name=f"{prefix}import_preview"),
             *super().get_urls(),
         ]
 
