@@ -47,7 +47,11 @@ def live_server():
     server.stop()
 
 
-@pytest.fixture(scope="module")
+# One Chromium per worker for the whole package (a launch costs 5–10 s on a loaded machine; each
+# test still gets a fresh context: no cookies, storage or cache from the one before). Not session
+# scope: when `make test` runs other packages' tests in the same worker, the browser (its asyncio
+# loop and DJANGO_ALLOW_ASYNC_UNSAFE below) is closed before them.
+@pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(
