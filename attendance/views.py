@@ -109,4 +109,5 @@ def course_summary(request, course_pk):
         "course": course, "rows": rows, "limit": limit, "warn_at": warn_at,
         "near_count": sum(row["near"] for row in rows), "over_count": sum(row["over"] for row in rows),
         "can_manage": can_manage_course_records(request.user, course),
+        "export_query": f"course={course.pk}",  # the export links: this course's attendance records
     })

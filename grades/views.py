@@ -168,6 +168,7 @@ def grade_sheet(request, course_pk):
     return render(request, "grades/sheet.html", {
         "course": course, "assignments": assignments, "sheet": sheet,
         "can_manage": can_manage_course_records(request.user, course),
+        "export_query": f"course={course.pk}",  # the export links: this course's grades
     })
 
 

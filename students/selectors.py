@@ -3,12 +3,14 @@
 from django.db.models import Count
 
 from attendance.models import COUNTED_ABSENCES, Attendance, Status
+from courses import semesters
 from grades.models import Grade
 from grades.selectors import final_grades_for_student
 
 
 def student_record(student):
-    """Everything the student page shows, per course: result, grades and attendance counts.
+    """Everything the student page shows, per course: result, grades and attendance counts, and
+    the semesters that have a report card (those of the live enrollments, latest first).
 
     6 queries: the 4 of final_grades_for_student, the grades, the attendance counts.
     """
@@ -24,7 +26,11 @@ def student_record(student):
         }
         for course, result in results
     ]
-    return {"courses": courses, "gpa": gpa}
+    # The same semesters as sms.transfer.reportcard.semesters_of, read from the rows already here.
+    report_card_semesters = sorted(
+        {row["course"].semester for row in courses}, key=lambda name: (semesters.sort_key(name), name),
+        reverse=True)
+    return {"courses": courses, "gpa": gpa, "report_card_semesters": report_card_semesters}
 
 
 def _empty_counts():

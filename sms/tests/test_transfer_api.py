@@ -4,6 +4,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import openpyxl
 import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -145,3 +146,57 @@ def test_a_report_card_for_a_semester_without_courses_is_a_400(admin_user, stude
     response = client_for(admin_user).get(f"/api/v1/report-cards/{student.pk}/?semester=2026 Fall")
     assert response.status_code == 400
     assert error_of(response)["message"].endswith("has no courses in the semester “2026 Fall”.")
+
+
+# Excel files end to end -----------------------------------------------------------------------
+
+def excel_bytes(headers, rows):
+    """A workbook as Excel saves it (typed cells), built with openpyxl rather than our own writer."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(headers)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def post_excel(client, data, dry_run=None, kind="students", name="μαθητές.xlsx"):
+    body = {"file": SimpleUploadedFile(name, data)}
+    if dry_run is not None:
+        body["dry_run"] = dry_run
+    return client.post(f"/api/v1/imports/{kind}/", body, format="multipart")
+
+
+def test_an_excel_file_is_previewed_then_imported_with_its_greek_text_kept(admin_user):
+    headers = [*HEADERS, "father_name", "enrollment_date", "study_year", "note"]
+    rows = [["S2026-201", "Σπυρίδων", "Αθανασίου-Ρήγα", "spyros@school.gr", "Ηλίας",
+             datetime.datetime(2026, 9, 14), 3, "Ύψος: 1,80 — «καλαθοσφαίριση»"]]
+    client = client_for(admin_user)
+    preview = payload(post_excel(client, excel_bytes(headers, rows)))
+    assert (preview["dry_run"], preview["applied"], preview["rows"][0]["action"]) == (True, False, "create")
+    assert not Student.objects.exists()
+    response = post_excel(client, excel_bytes(headers, rows), dry_run="false")
+    assert response.status_code == 200 and payload(response)["applied"] is True
+    student = Student.objects.get(student_id="S2026-201")
+    assert (student.first_name, student.last_name, student.father_name) == ("Σπυρίδων", "Αθανασίου-Ρήγα", "Ηλίας")
+    assert (student.enrollment_date, student.study_year) == (datetime.date(2026, 9, 14), 3)
+    assert student.note == "Ύψος: 1,80 — «καλαθοσφαίριση»"
+
+
+def test_an_excel_file_with_a_bad_row_is_refused_whole_naming_the_row(admin_user):
+    rows = [["S1", "Άννα", "Λέκκα", "anna@school.gr"], ["S2", "Βασίλης", "Ρήγας", "όχι-email"]]
+    response = post_excel(client_for(admin_user), excel_bytes(HEADERS, rows), dry_run="false")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"]["code"] == "IMPORT_ROWS_INVALID" and body["error"]["details"]["counts"]["error"] == 1
+    assert [(row["row"], row["action"]) for row in body["data"]["rows"]] == [(2, "create"), (3, "error")]
+    assert not Student.objects.exists()
+
+
+def test_an_excel_export_from_the_api_imports_back_unchanged(admin_user):
+    make_student(student_id="S-GR", first_name="Ζωή", last_name="Σταματοπούλου", father_name="Ορέστης")
+    client = client_for(admin_user)
+    exported = client.get("/api/v1/exports/students.xlsx").content
+    data = payload(post_excel(client, exported, name="students.xlsx"))
+    assert data["counts"] == {"create": 0, "update": 0, "unchanged": 1, "error": 0}

@@ -1,9 +1,12 @@
 """The import/export pages, the admin hooks and the PDF report card, per role."""
 
 import datetime
+import html
 import io
+import re
 from decimal import Decimal
 
+import openpyxl
 import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +14,7 @@ from django.test import Client
 
 from attendance.services import attendance_record
 from conftest import enroll, make_course, make_student
+from grades.models import Grade
 from grades.services import grade_record
 from sms.transfer import readers, writers
 from students.models import Student
@@ -168,10 +172,11 @@ def test_admin_exports_the_selected_students_only(admin_user):
     assert [row["student_id"] for row in table.rows] == ["S-CHOSEN"]
 
 
-def test_admin_change_lists_link_to_the_import_where_the_kind_is_importable(admin_user):
+def test_admin_change_lists_link_to_the_admin_import_where_the_kind_is_importable(admin_user):
     client = signed_in(admin_user)
-    assert "/transfer/imports/grades/" in client.get("/admin/grades/grade/").content.decode()
-    assert "/transfer/imports/" not in client.get("/admin/attendance/attendance/").content.decode()
+    assert 'href="/admin/grades/grade/import/"' in client.get("/admin/grades/grade/").content.decode()
+    attendance = client.get("/admin/attendance/attendance/").content.decode()
+    assert "/import/" not in attendance and "/transfer/imports/" not in attendance
 
 
 # Report card ---------------------------------------------------------------------------------
@@ -254,3 +259,91 @@ def test_the_report_card_of_a_semester_without_courses_is_404_with_a_reason(grad
 def test_the_report_card_of_a_deleted_student_is_404(graded_student, admin_user):
     graded_student.soft_delete()
     assert signed_in(admin_user).get(f"/transfer/report-cards/{graded_student.pk}/").status_code == 404
+
+
+def report_card_links(client, student):
+    """The student page's report card links, as {semester: href}."""
+    page = client.get(f"/students/{student.pk}/").content.decode()
+    return {semester: html.unescape(href)
+            for href, semester in re.findall(r'<a href="([^"]+)" class="report-card">([^<]+)</a>', page)}
+
+
+def test_the_student_page_links_one_report_card_per_semester_each_with_that_semesters_courses(
+        graded_student, viewer):
+    client = signed_in(viewer)
+    links = report_card_links(client, graded_student)
+    assert list(links) == ["2026 Fall", "2025 Fall"]  # latest first
+    latest = words(pdf_text(client.get(links["2026 Fall"])))
+    assert "GRK-101" in latest and "PHY-101" in latest and "OLD-1" not in latest
+    older = words(pdf_text(client.get(links["2025 Fall"])))
+    assert "2025 Fall" in older and "OLD-1 — Old course" in older
+    assert "GRK-101" not in older and "PHY-101" not in older
+
+
+def test_a_semester_whose_enrollments_were_removed_has_no_report_card_link(graded_student, viewer):
+    old_enrollment = graded_student.enrollments.get(course__course_code="OLD-1")
+    old_enrollment.soft_delete()
+    assert list(report_card_links(signed_in(viewer), graded_student)) == ["2026 Fall"]
+
+
+def test_a_student_without_courses_has_no_report_card_link(student, viewer):
+    page = signed_in(viewer).get(f"/students/{student.pk}/").content.decode()
+    assert "report-card" not in page and "/transfer/report-cards/" not in page
+
+
+# Excel files end to end -----------------------------------------------------------------------
+
+def excel_upload(headers, rows, name="μαθητές.xlsx"):
+    """A workbook as Excel saves it (typed cells: dates, numbers, text), built with openpyxl rather
+    than our own writer, so the reader is tested against a file it did not produce."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Μαθητές"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_an_excel_file_with_greek_text_is_previewed_and_imported_through_the_page(admin_user):
+    client = signed_in(admin_user)
+    headers = [*STUDENT_HEADERS, "father_name", "enrollment_date", "study_year", "class_division", "note"]
+    rows = [["S2026-101", "Ελένη", "Παπαδοπούλου", "ELENI@school.gr", "Γιώργος", datetime.datetime(2026, 9, 11),
+             2, "Β2", "Σημείωση: αλλεργία στη γύρη — «προσοχή»"]]
+    response = upload(client, "students", excel_upload(headers, rows))
+    assert response.status_code == 302
+    preview = client.get(response.url).content.decode()
+    assert "Import students from μαθητές.xlsx" in preview and "S2026-101" in preview
+    assert "1 to create, 0 to update, 0 unchanged, 0 with errors." in preview
+    assert client.post(response.url).status_code == 302
+    student = Student.objects.get(student_id="S2026-101")
+    assert (student.first_name, student.last_name, student.father_name) == ("Ελένη", "Παπαδοπούλου", "Γιώργος")
+    assert (student.email, student.enrollment_date) == ("eleni@school.gr", datetime.date(2026, 9, 11))
+    assert (student.study_year, student.class_division) == (2, "Β2")
+    assert student.note == "Σημείωση: αλλεργία στη γύρη — «προσοχή»"
+
+
+def test_grades_from_an_excel_file_keep_decimals_and_greek_names(teacher):
+    student = make_student(student_id="S1")
+    course = make_course(course_code="GRK-1", evaluation_rules=[{"category": "Εργασία", "weight": 100}])
+    course.teachers.add(teacher)
+    enroll(student, course)
+    headers = ["student_id", "course_code", "assignment_name", "category", "grade", "max_grade"]
+    file = excel_upload(headers, [["s1", "grk-1", "Έκθεση ιδεών", "Εργασία", 17.5, 20]], name="βαθμοί.xlsx")
+    client = signed_in(teacher)
+    preview_url = upload(client, "grades", file).url
+    assert "1 to create" in client.get(preview_url).content.decode()
+    client.post(preview_url)
+    grade = Grade.objects.get(student=student, course=course)
+    assert (grade.assignment_name, grade.category, grade.grade) == ("Έκθεση ιδεών", "Εργασία", Decimal("17.5"))
+
+
+def test_an_excel_export_imported_again_through_the_page_changes_nothing(admin_user):
+    make_student(student_id="S-GR", first_name="Ζωή", last_name="Σταματοπούλου", note="Γραμμή 1\nΓραμμή 2")
+    client = signed_in(admin_user)
+    exported = client.get("/transfer/exports/students.xlsx").content
+    response = upload(client, "students", SimpleUploadedFile("students.xlsx", exported))
+    preview = client.get(response.url).content.decode()
+    assert "0 to create, 0 to update, 1 unchanged, 0 with errors." in preview

@@ -5,30 +5,19 @@ importing needs a role that may write that kind (viewers never), and teachers im
 and grades only for the courses they teach (checked per row).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sms import roles
-from sms.transfer import (
-    audit,
-    exporter,
-    importer,
-    kinds,
-    readers,
-    reportcard,
-    uploads,
-    writers,
-)
+from sms.transfer import audit, exporter, flow, kinds, reportcard, writers
 from sms.transfer.forms import UploadForm
 from students.models import Student
-
-PREVIEW_ROWS_SHOWN = 300
 
 
 def _require_reader(user):
@@ -70,9 +59,8 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 def upload(request, kind):
     kind = _import_kind(request.user, kind)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        token = uploads.stash(request, kind.name, form.cleaned_data["file"].name, form.data_bytes)
+    form, token = flow.receive(request, kind)
+    if token:
         return redirect("transfer:preview", kind=kind.name, token=token)
     status = 400 if form.errors else 200
     return render(request, "transfer/upload.html", {"kind": kind, "form": form}, status=status)
@@ -82,40 +70,18 @@ def upload(request, kind):
 @require_http_methods(["GET", "POST"])
 def preview(request, kind, token):
     kind = _import_kind(request.user, kind)
-    stored = uploads.load(request, token, kind.name)
-    if stored is None:
-        messages.error(request, _(
-            "That upload has expired or belongs to another session. Upload the file again."))
+    step = flow.preview_or_confirm(request, kind, token)
+    if step.expired:
         return redirect("transfer:upload", kind=kind.name)
-    filename, data = stored
-    try:
-        table = readers.read_table(data, filename)
-        if request.method == "POST":
-            result = importer.apply(kind, table, request.user, filename)
-        else:
-            result = importer.preview(kind, table, request.user)
-    except ValidationError as error:
-        uploads.discard(request, token)
+    if step.file_errors:
         return render(request, "transfer/upload.html", {
-            "kind": kind, "form": UploadForm(), "file_errors": error.messages}, status=400)
-    if result.applied:
-        uploads.discard(request, token)
-        messages.success(request, _("Imported %(file)s: %(summary)s")
-                         % {"file": filename, "summary": result.summary})
+            "kind": kind, "form": UploadForm(), "file_errors": step.file_errors}, status=step.status)
+    if step.result.applied:
         return redirect("transfer:index")
-    if request.method == "POST":
-        messages.error(request, _(
-            "Nothing was imported: some rows have errors. Fix them in the file and upload it again."))
     return render(request, "transfer/preview.html", {
-        "kind": kind, "result": result, "filename": filename, "token": token,
-        "rows": _rows_to_show(result.rows), "hidden": max(len(result.rows) - PREVIEW_ROWS_SHOWN, 0),
-    }, status=400 if request.method == "POST" else 200)
-
-
-def _rows_to_show(rows):
-    """Rows with errors first, so a long file's problems are on screen; at most PREVIEW_ROWS_SHOWN."""
-    ordered = sorted(rows, key=lambda row: (row.action != importer.ERROR, row.number))
-    return ordered[:PREVIEW_ROWS_SHOWN]
+        "kind": kind, **step.preview_context(),
+        "upload_url": reverse("transfer:upload", kwargs={"kind": kind.name}),
+    }, status=step.status)
 
 
 @login_required

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
@@ -46,7 +47,11 @@ def live_server():
     server.stop()
 
 
-@pytest.fixture(scope="module")
+# One Chromium per worker for the whole package (a launch costs 5–10 s on a loaded machine; each
+# test still gets a fresh context: no cookies, storage or cache from the one before). Not session
+# scope: when `make test` runs other packages' tests in the same worker, the browser (its asyncio
+# loop and DJANGO_ALLOW_ASYNC_UNSAFE below) is closed before them.
+@pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(
@@ -72,8 +77,18 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def reset_shared_state():
+    """Forget what earlier tests left in this process's cache, which the live server shares: the
+    metrics reports (cached 60 s, so a dashboard could show an earlier test's numbers) and the
+    sign-in and API rate-limit counters (five sign-ins a minute per account, twenty per address,
+    and every test signs in from 127.0.0.1). The database is flushed after each test, sessions and
+    the page language live in it, and every test opens a fresh browser context (no cookies)."""
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(live_server):
+    reset_shared_state()
     call_command("seed_e2e_data", verbosity=0)
 
 
