@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
+from audit import selectors
 from audit.models import AuditLog
 from conftest import enroll, make_course, make_student
 from sms.api.testing import token_client
@@ -24,6 +25,14 @@ STUDENT_HEADERS = ["student_id", "first_name", "last_name", "email"]
 def fresh_rate_limits(settings, tmp_path):
     settings.SMS_IMPORT_DIR = tmp_path
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def every_entity_type_written_can_be_filtered():
+    """Whatever these actions write, the timeline's entity type filter offers (audit.selectors)."""
+    yield
+    written = set(AuditLog.objects.exclude(entity_type="").values_list("entity_type", flat=True))
+    assert written <= set(selectors.entity_types())
 
 
 def sent(request_id):

@@ -51,7 +51,7 @@ def test_exports_imports_and_restores_are_logged(client, admin_user):
     client.force_login(admin_user)
     client.get(reverse("transfer:export", args=["students", "csv"]), **HEADERS)
     export = latest("export")
-    assert export.entity_type == "student" and export.changes["rows"] == 1 and export.request_id == "req-audit-1"
+    assert export.entity_type == "students.student" and export.changes["rows"] == 1 and export.request_id == "req-audit-1"
     student_delete(student=student)
     client.post(reverse("students:restore", args=[student.pk]), **HEADERS)
     restore = latest("restore_deleted")
@@ -101,6 +101,36 @@ def test_the_timeline_merges_history_and_actions_newest_first_with_filters(admin
     assert data_of(client.get("/api/v1/audit/logs/", {"user": "nobody", "date_to": today}))["total"] == 0
     error = error_of(client.get("/api/v1/audit/logs/", {"action": "explode", "date_from": "soon"}), 400)
     assert error["code"] == "VALIDATION_ERROR" and {"action", "date_from"} <= set(error["details"])
+
+
+def test_the_timeline_filters_by_the_entity_types_actions_carry(admin_user, client):
+    """Backups, the audit trail (refused access) and imports and exports can be chosen too, not only
+    records with history; an entry from before imports used the model's label is found under it."""
+    from audit.services import log_action
+
+    student = make_student()
+    log_action(action="backup_create", entity_type="backup", entity_id="20260101T000000Z-abcdef")
+    log_action(action="permission_denied", entity_type="audit", success=False)
+    log_action(action="export", entity_type="students.student", entity_id=student.pk, changes={"kind": "report_card"})
+    old = log_action(action="import", entity_type="student", changes={"kind": "students"})  # an older release
+    api = token_client(admin_user)
+
+    def found(entity_type):
+        return [(item["action"], item["entity_type"]) for item in data_of(api.get(
+            "/api/v1/audit/logs/", {"entity_type": entity_type}))["items"]]
+
+    assert found("backup") == [("backup_create", "backup")]
+    assert found("audit") == [("permission_denied", "audit")]
+    assert found("students.student") == [("import", "students.student"), ("export", "students.student"),
+                                         ("create", "students.student")]
+    assert data_of(api.get(f"/api/v1/audit/logs/action:{old.pk}/"))["entity_type"] == "students.student"
+    error = error_of(api.get("/api/v1/audit/logs/", {"entity_type": "student.students"}), 400)
+    assert "entity_type" in error["details"]
+    client.force_login(admin_user)
+    page = client.get(reverse("admin-audit-timeline"), {"entity_type": "backup"}).content.decode()
+    assert '<option value="backup" selected>backup</option>' in page
+    table = page.split('id="audit-timeline"')[1]
+    assert table.count("<tr><td>") == 1 and "backup 20260101T000000Z-abcdef" in table
 
 
 def test_the_timeline_filters_by_user_name_or_id_and_by_a_date_range_that_includes_today(admin_user, teacher):
