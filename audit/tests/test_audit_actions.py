@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from audit import selectors
 from audit.models import AuditLog
 from conftest import enroll, make_course, make_student
-from sms.api.testing import token_client
+from sms.api.testing import data_of, token_client
 from sms.transfer import writers
 from students.models import Student
 from students.services import student_delete
@@ -159,10 +159,37 @@ def test_user_administration_in_the_admin_site(admin_user):
         "username": "new_teacher", "is_active": "on", "groups": [teacher_group.pk],
         "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"}, **sent("user-role"))
     changes = [entry.changes for entry in AuditLog.objects.filter(request_id="user-role", ip_address=IP)]
-    assert {"groups": ["teacher"]} in changes
+    assert changes == [{"groups": [[], ["teacher"]]}]  # the account's own fields did not change: no entry
     client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"}, **sent("user-delete"))
     assert not User.objects.filter(username="new_teacher").exists()
     assert only_entry("user-delete", action="delete").changes == {"username": "new_teacher"}
+
+
+def test_a_user_administration_entry_keeps_old_and_new_values_and_never_a_password_hash(admin_user):
+    from conftest import make_user
+
+    user = make_user("viewer", "ana", email="ana@old.example")
+    client = web(admin_user)
+    client.post(f"/admin/auth/user/{user.pk}/change/", {
+        "username": "ana", "email": "ana@new.example", "is_active": "on", "is_staff": "on",
+        "groups": [Group.objects.get(name="viewer").pk], "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00"}, **sent("user-edit"))
+    entry = only_entry("user-edit", action="update", entity_type="auth.user", entity_id=str(user.pk))
+    detail = data_of(api(admin_user).get(f"/api/v1/audit/logs/action:{entry.pk}/"))
+    assert detail["changes"] == {"email": ["ana@old.example", "ana@new.example"], "is_staff": [False, True]}
+    page = web(admin_user).get(f"/admin/tools/audit/action:{entry.pk}/").content.decode()
+    assert "<td>email</td><td>ana@old.example</td><td>ana@new.example</td>" in page
+    old_hash = User.objects.get(pk=user.pk).password
+    client.post(f"/admin/auth/user/{user.pk}/password/", {
+        "password1": "another-pass-8842", "password2": "another-pass-8842", "usable_password": "true"},
+        **sent("user-password"))
+    new_hash = User.objects.get(pk=user.pk).password
+    assert new_hash != old_hash
+    entry = only_entry("user-password", action="update")
+    assert data_of(api(admin_user).get(f"/api/v1/audit/logs/action:{entry.pk}/"))["changes"] == {
+        "password": "changed"}
+    everything = str(list(AuditLog.objects.values_list("changes", flat=True)))
+    assert old_hash not in everything and new_hash not in everything and "md5$" not in everything
 
 
 def test_an_account_created_outside_a_request_is_not_logged_as_its_own_doing(db):

@@ -62,7 +62,7 @@ def test_exports_imports_and_restores_are_logged(client, admin_user):
 def test_role_changes_in_user_administration_are_logged(admin_user, viewer):
     viewer.groups.add(Group.objects.get(name="teacher"))
     entry = latest("update")
-    assert entry.entity_type == "auth.user" and entry.changes["groups"] == ["teacher", "viewer"]
+    assert entry.entity_type == "auth.user" and entry.changes == {"groups": [["viewer"], ["teacher", "viewer"]]}
 
 
 def test_teachers_and_viewers_are_refused_the_timeline_and_the_attempt_is_logged(client, teacher, viewer):
