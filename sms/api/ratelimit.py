@@ -10,6 +10,7 @@ and a warning is logged. The limits protect capacity, not data (every request is
 authenticated and authorised), and a school must be able to record grades during a cache outage.
 """
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -44,7 +45,16 @@ def client_key(group, request):
     user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False):
         return f"user:{user.pk}"
-    return f"ip:{client_ip(request)}"
+    return f"ip:{ip_key(group, request)}"
+
+
+def ip_key(group, request):
+    """The client's address (behind trusted proxies too), IPv6 by its /64 as django-ratelimit's "ip"
+    key does: one household or server usually holds a whole /64 and could rotate through it."""
+    address = client_ip(request)
+    if address and ":" in address:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
 
 
 class TieredRateLimit(BaseThrottle):
