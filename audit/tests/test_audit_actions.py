@@ -35,15 +35,18 @@ def every_entity_type_written_can_be_filtered():
     assert written <= set(selectors.entity_types())
 
 
+AGENT = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+
+
 def sent(request_id):
-    """Headers of a request from IP carrying request_id."""
-    return {"REMOTE_ADDR": IP, "HTTP_X_REQUEST_ID": request_id}
+    """Headers of a request from IP carrying request_id, from a browser."""
+    return {"REMOTE_ADDR": IP, "HTTP_X_REQUEST_ID": request_id, "HTTP_USER_AGENT": AGENT}
 
 
 def only_entry(request_id, **fields):
     """The single entry written by the request `request_id`, checked against fields."""
     entry = AuditLog.objects.get(request_id=request_id, **fields)
-    assert entry.ip_address == IP
+    assert (entry.ip_address, entry.user_agent) == (IP, AGENT)
     return entry
 
 
@@ -134,6 +137,33 @@ def test_refused_access_to_the_audit_trail(teacher, viewer):
         "path": "/api/v1/audit/logs/", "what": "audit API"}
 
 
+def test_staff_without_the_admin_role_are_refused_the_admin_audit_log_and_the_attempt_is_logged(db):
+    from conftest import make_user
+
+    staff_teacher = make_user("teacher", "staff_teacher", is_staff=True)  # may use the admin site
+    entry_id = AuditLog.objects.order_by("id").first().pk  # the account's own creation
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_teacher)
+    for request_id, path in (("list-denied", "/admin/audit/auditlog/"),
+                             ("entry-denied", f"/admin/audit/auditlog/{entry_id}/change/"),
+                             ("history-denied", f"/admin/audit/auditlog/{entry_id}/history/")):
+        assert client.get(path, **sent(request_id)).status_code == 403
+        entry = only_entry(request_id, action="permission_denied", entity_type="audit", success=False)
+        assert (entry.username, entry.changes["path"]) == ("staff_teacher", path)
+
+
+def test_the_admin_audit_pages_are_rate_limited_like_the_api(settings, admin_user):
+    settings.SMS_API_RATE_LIMITS = {"read": "2/m", "write": "2/m", "auth": "2/m"}
+    client = web(admin_user)
+    assert [client.get("/admin/tools/audit/").status_code for _ in range(2)] == [200, 200]
+    limited = client.get("/admin/tools/audit/")
+    assert limited.status_code == 429 and 1 <= int(limited["Retry-After"]) <= 60
+    assert "Too many requests. Try again in" in limited.content.decode()
+    assert client.get("/admin/audit/auditlog/").status_code == 429  # the same count for the admin's own list
+    cache.clear()
+    assert client.get("/admin/audit/auditlog/").status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)  # a backup snapshots the database from outside the test's transaction
 def test_backup_creation_and_key_rotation_on_the_admin_backups_page(admin_user, settings, tmp_path):
     settings.SMS_BACKUP_DIR = tmp_path / "backups"
@@ -144,6 +174,26 @@ def test_backup_creation_and_key_rotation_on_the_admin_backups_page(admin_user, 
     assert entry.entity_type == "backup" and entry.username == "admin_user"
     client.post("/admin/tools/backups/rotate-key/", **sent("key-rotate"))
     assert only_entry("key-rotate", action="key_rotate").username == "admin_user"
+    client.post(f"/admin/tools/backups/{entry.entity_id}/verify/", **sent("backup-verify"))
+    assert only_entry("backup-verify", action="custom", entity_id=entry.entity_id).changes == {
+        "operation": "backup_verify"}
+    client.post("/admin/tools/backups/prune/", {"keep": "1"}, **sent("backup-prune"))
+    assert only_entry("backup-prune", action="custom").changes == {
+        "operation": "backup_prune", "keep": 1, "deleted": []}
+    backup_id = entry.entity_id
+    client.post(f"/admin/tools/backups/{backup_id}/restore/", {"confirm": "yes"}, **sent("backup-restore"))
+    restored = only_entry("backup-restore", action="backup_restore", entity_id=backup_id, success=True)
+    assert restored.username == "admin_user"  # written after the swap, into the restored database's chain
+
+
+def test_refused_access_to_the_backups_pages(teacher, settings, tmp_path):
+    settings.SMS_BACKUP_DIR = tmp_path / "backups"
+    web(teacher).get("/admin/tools/backups/", **sent("backups-denied"))
+    web(teacher).post("/admin/tools/backups/create/", **sent("backup-create-denied"))
+    for request_id in ("backups-denied", "backup-create-denied"):
+        entry = only_entry(request_id, action="permission_denied", entity_type="backup", success=False)
+        assert entry.username == "teacher_user"
+    assert not settings.SMS_BACKUP_DIR.exists()
 
 
 def test_user_administration_in_the_admin_site(admin_user):

@@ -57,20 +57,27 @@ def ip_key(group, request):
     return address
 
 
+def seconds_to_wait(request, tier, group):
+    """Counts this request in `group` at the tier's rate, per user or address as the API does: the
+    seconds to wait when it is over the limit, else 0. Fail-open, as explained above."""
+    try:
+        usage = get_usage(request, group=group, key=client_key, rate=rate_for(tier), increment=True)
+    except CACHE_ERRORS as error:
+        logger.warning("Rate limit cache unavailable, serving without a limit (fail-open): %s", error)
+        return 0
+    if usage and usage["should_limit"]:
+        return max(int(usage["time_left"]), 1)
+    return 0
+
+
 class TieredRateLimit(BaseThrottle):
     """Raises Ratelimited (→ 429 RATE_LIMITED with Retry-After) when the client's tier is spent."""
 
     def allow_request(self, request, view):
         tier = tier_for(request, view)
-        try:
-            usage = get_usage(
-                request, group=f"sms-api-{tier}", key=client_key, rate=rate_for(tier), increment=True,
-            )
-        except CACHE_ERRORS as error:
-            logger.warning("Rate limit cache unavailable, serving without a limit (fail-open): %s", error)
-            return True
-        if usage and usage["should_limit"]:
+        wait = seconds_to_wait(request, tier, group=f"sms-api-{tier}")
+        if wait:
             exc = Ratelimited()
-            exc.retry_after = max(int(usage["time_left"]), 1)
+            exc.retry_after = wait
             raise exc
         return True
