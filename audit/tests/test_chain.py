@@ -130,6 +130,12 @@ def test_a_write_after_the_head_was_rewound_does_not_hide_the_cut(written):
     assert "the chain head was rewritten" in chain.verify().reason
 
 
+def test_a_deleted_chain_head_is_named(written, monkeypatch):
+    raw(f"DELETE FROM {ChainHead._meta.db_table}")
+    assert str(chain.verify()) == "chain: the chain head was deleted"
+    assert exit_code_of_verify(monkeypatch) == 1
+
+
 def test_a_forged_digest_without_the_key_does_not_verify(written, settings):
     settings.SECRET_KEY = "another-key-entirely"
     assert "changed" in chain.verify().reason
