@@ -30,7 +30,9 @@ class AuditAPIView(BaseAPIView):
 FILTERS = [
     OpenApiParameter("user", str, description="Username or user id"),
     OpenApiParameter("action", str, enum=[choice for choice, _label in Action.choices]),
-    OpenApiParameter("entity_type", str, description='e.g. "grades.grade", "students.student", "auth.user"'),
+    OpenApiParameter("entity_type", str, enum=selectors.entity_types(),
+                     description='A record type ("grades.grade", "students.student"), "auth.user" (sign-ins, '
+                                 'user administration), "backup" or "audit" (refused access to the trail)'),
     OpenApiParameter("entity_id", str),
     OpenApiParameter("date_from", OpenApiTypes.DATE),
     OpenApiParameter("date_to", OpenApiTypes.DATE),

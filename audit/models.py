@@ -29,13 +29,23 @@ class Action(models.TextChoices):
 
 
 class ImmutableQuerySet(models.QuerySet):
-    """Audit rows are written once: bulk updates and deletes are refused."""
+    """Audit rows are written once, by audit.services.log_action, which links each into the chain.
+
+    Bulk updates, deletes and bulk inserts (which would write rows without their chain link) are
+    refused; the model's base manager uses this queryset too, so `_base_manager` offers no way round.
+    """
 
     def update(self, **kwargs):
         raise PermissionDenied("Audit entries cannot be changed.")
 
     def delete(self):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise PermissionDenied("Audit entries are written one at a time by audit.services.log_action.")
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise PermissionDenied("Audit entries cannot be changed.")
 
 
 class AuditLog(models.Model):
@@ -58,6 +68,7 @@ class AuditLog(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-timestamp", "-id"]
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["user_id"], name="audit_user_idx"),
             models.Index(fields=["action"], name="audit_action_idx"),
@@ -82,6 +93,7 @@ class ChainLink(models.Model):
 
     table = models.CharField(max_length=64)
     row_id = models.BigIntegerField()
+    schema = models.IntegerField()  # which recorded column list of the table it hashes (ChainHead.schemas)
     digest = models.CharField(max_length=64)
     previous = models.CharField(max_length=64)
 
@@ -93,10 +105,19 @@ class ChainLink(models.Model):
 class ChainHead(models.Model):
     """The single row writers lock (SELECT … FOR UPDATE) so concurrent writers never fork the chain.
 
-    `mac` seals (digest, links) with the chain key: cutting the newest entries off and rewinding the
-    head to the link before them needs the key too, so it shows up as a broken head.
+    `mac` seals (digest, links, schemas) with the chain key: cutting the newest entries off and
+    rewinding the head to the link before them needs the key too, so it shows up as a broken head.
+
+    `schemas` records which columns links hash: {id: {table, columns, version, mac}}, one entry per
+    table and column list, each sealed with the key too. A link hashes exactly its schema's columns,
+    never "the model's columns today": a column added to a table by a later release is not covered
+    for the rows written before it and is for the rows after, instead of making every old row look
+    changed. Version 1 entries are the column lists of the links written before schemas were
+    recorded (migration 0003), whose digests do not name their schema. Kept in the head, which
+    every write reads and locks anyway, a schema costs a write no query.
     """
 
     digest = models.CharField(max_length=64, default="")
     links = models.BigIntegerField(default=0)
+    schemas = models.JSONField(default=dict)
     mac = models.CharField(max_length=64, default="")

@@ -33,22 +33,42 @@ def history_models():
     return dict(sorted(found.items()))
 
 
+# What actions name besides records with history: user accounts, backups, the audit trail itself.
+ACTION_ENTITY_TYPES = ("auth.user", "backup", "audit")
+
+
 def entity_types():
-    return sorted({*history_models(), "auth.user"})
+    """Every entity type an entry can carry, i.e. every value the timeline can be filtered by."""
+    return sorted({*history_models(), *ACTION_ENTITY_TYPES})
+
+
+def legacy_entity_types():
+    """{"students.student": "student", ...}: imports and exports named the model alone before they
+    used its label like everything else; those entries are immutable, so the filter reads both."""
+    return {label: model.instance_type._meta.model_name for label, model in history_models().items()}
+
+
+def entity_type_shown(stored):
+    """The current name of a stored entity type (an old entry's "student" is "students.student")."""
+    return {old: label for label, old in legacy_entity_types().items()}.get(stored, stored)
 
 
 def _actions(filters):
     rows = AuditLog.objects.all()
     if filters.get("action"):
         rows = rows.filter(action=filters["action"])
+    legacy = legacy_entity_types()
     if filters.get("entity_type"):
-        rows = rows.filter(entity_type=filters["entity_type"])
+        wanted = filters["entity_type"]
+        rows = rows.filter(entity_type__in=[wanted, legacy[wanted]] if wanted in legacy else [wanted])
     if filters.get("entity_id"):
         rows = rows.filter(entity_id=filters["entity_id"])
     rows = _common(rows, filters, "timestamp", "user_id", "username")
+    entity_type = Case(*[When(entity_type=old, then=Value(label)) for label, old in legacy.items()],
+                       default=F("entity_type"), output_field=CharField())
     return rows.annotate(
         kind=Value(ACTION_KIND, output_field=CharField()), row=F("id"), at=F("timestamp"), user_id_=F("user_id"),
-        username_=F("username"), action_=F("action"), entity_type_=F("entity_type"), entity_id_=F("entity_id"),
+        username_=F("username"), action_=F("action"), entity_type_=entity_type, entity_id_=F("entity_id"),
         ip=F("ip_address"), request=F("request_id"), ok=F("success"),
     ).values(*COLUMNS)
 
@@ -112,7 +132,7 @@ def entry(entry_id):
         log = AuditLog.objects.filter(pk=int(row)).first()
         return log and {
             "id": entry_id, "kind": kind, "at": log.timestamp, "user_id": log.user_id, "username": log.username,
-            "action": log.action, "entity_type": log.entity_type, "entity_id": log.entity_id,
+            "action": log.action, "entity_type": entity_type_shown(log.entity_type), "entity_id": log.entity_id,
             "ip_address": log.ip_address, "request_id": log.request_id, "user_agent": log.user_agent,
             "success": log.success, "changes": log.changes, "reason": "",
         }

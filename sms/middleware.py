@@ -1,6 +1,9 @@
+import ipaddress
 import re
 import uuid
+from functools import lru_cache
 
+from django.conf import settings
 from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 
 from sms import context
@@ -15,8 +18,44 @@ def request_id_from(request):
 
 
 def client_ip(request):
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, for audit entries, history rows and rate limits; None when unknown.
+
+    REMOTE_ADDR, unless it is one of settings.SMS_TRUSTED_PROXIES: then the right-most
+    X-Forwarded-For hop that is not a trusted proxy. Hops are read from the right because each
+    proxy appends the address it saw; everything left of that is whatever the client sent. A
+    malformed hop ends the walk at the last trusted proxy: what lies beyond it cannot be believed.
+    """
+    address = _address(request.META.get("REMOTE_ADDR", ""))
+    proxies = _networks(tuple(settings.SMS_TRUSTED_PROXIES))
+    if address is None or not _is_proxy(address, proxies):
+        return None if address is None else str(address)
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop_address = _address(hop)
+        if hop_address is None:
+            break
+        address = hop_address
+        if not _is_proxy(address, proxies):
+            break
+    return str(address)
+
+
+def _address(text):
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped:
+        return address.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1, for matching and for storing
+    return None if getattr(address, "scope_id", None) else address
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_proxy(address, networks):
+    return any(address in network for network in networks)
 
 
 class RequestContextMiddleware:

@@ -10,15 +10,59 @@ from django.utils.translation import gettext_lazy
 from sms import derived
 
 
+class WriteAroundHistory(TypeError):
+    """A bulk write on a domain model, which would change records without their history rows."""
+
+
 class SoftDeleteQuerySet(models.QuerySet):
+    """Every domain model's queryset (through `objects`, `all_objects` and related managers).
+
+    `update()`, `bulk_create()` and `bulk_update()` write no history row and no audit-chain link, so
+    they raise WriteAroundHistory: records change through `save()` (the services), and bulk inserts
+    through `sms.history.bulk_create`, which writes the history rows and links itself and reaches
+    the plain method through `bypassing_history()` (its one caller outside tests).
+    """
+
+    _bypassing_history = False
+
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
     def deleted(self):
         return self.filter(deleted_at__isnull=False)
 
+    def bypassing_history(self):
+        """The same rows, with the bulk writes allowed: the caller writes history and links itself."""
+        clone = self._chain()
+        clone._bypassing_history = True
+        return clone
 
-class SoftDeleteManager(models.Manager):
+    def _clone(self):
+        clone = super()._clone()
+        clone._bypassing_history = self._bypassing_history
+        return clone
+
+    def update(self, **kwargs):
+        self._refuse_write_around_history("update()", "save each record (its service)")
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        self._refuse_write_around_history("bulk_create()", "use sms.history.bulk_create")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        self._refuse_write_around_history("bulk_update()", "save each record (its service)")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def _refuse_write_around_history(self, method, instead):
+        if not self._bypassing_history:
+            raise WriteAroundHistory(
+                f"{self.model.__name__}: QuerySet.{method} would write no history row and no audit-chain "
+                f"link; {instead}."
+            )
+
+
+class SoftDeleteManager(models.Manager.from_queryset(SoftDeleteQuerySet)):
     """The default manager: deleted rows do not exist for lists, details and reverse lookups."""
 
     def get_queryset(self):
@@ -50,7 +94,7 @@ class SoftDeleteModel(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
 
     objects = SoftDeleteManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager.from_queryset(SoftDeleteQuerySet)()
 
     soft_delete_cascade = ()
 

@@ -20,7 +20,7 @@ from courses.models import Course
 from courses.semesters import semester_of
 from grades.models import Grade
 from sms import preferences, roles
-from sms.api.ratelimit import CACHE_ERRORS
+from sms.api.ratelimit import CACHE_ERRORS, ip_key
 
 logger = logging.getLogger("sms.web")
 LATEST_GRADES = 10
@@ -65,7 +65,7 @@ def _login_limited(request):
     """True when this sign-in attempt exceeds the per-IP or per-username limit."""
     username = request.POST.get("username", "").strip().lower()
     rates = settings.SMS_LOGIN_RATE_LIMITS
-    checks = [("ip", "ip", rates["ip"]), ("username", lambda group, req: username, rates["username"])]
+    checks = [("ip", ip_key, rates["ip"]), ("username", lambda group, req: username, rates["username"])]
     try:
         usages = [
             get_usage(request, group=f"sms-login-{name}", key=key, rate=rate, increment=True) or {}

@@ -1,12 +1,16 @@
+import hashlib
+import hmac
+
 from django.db import migrations, models
 
 
 def seal_existing_head(apps, schema_editor):
     """Installations that already have a chain get their head sealed with the current key."""
-    from audit.chain import head_mac
+    from audit.chain import key
 
     for head in apps.get_model("audit", "ChainHead").objects.filter(links__gt=0):
-        head.mac = head_mac(head.digest, head.links)
+        # The seal as this migration wrote it; 0003 moves it to the format that covers the schemas.
+        head.mac = hmac.new(key(), f"head|{head.digest}|{head.links}".encode(), hashlib.sha256).hexdigest()
         head.save(update_fields=["mac"])
 
 

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
+from audit import selectors
 from audit.models import AuditLog
 from conftest import enroll, make_course, make_student
-from sms.api.testing import token_client
+from sms.api.testing import data_of, token_client
 from sms.transfer import writers
 from students.models import Student
 from students.services import student_delete
@@ -26,15 +27,26 @@ def fresh_rate_limits(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def every_entity_type_written_can_be_filtered():
+    """Whatever these actions write, the timeline's entity type filter offers (audit.selectors)."""
+    yield
+    written = set(AuditLog.objects.exclude(entity_type="").values_list("entity_type", flat=True))
+    assert written <= set(selectors.entity_types())
+
+
+AGENT = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+
+
 def sent(request_id):
-    """Headers of a request from IP carrying request_id."""
-    return {"REMOTE_ADDR": IP, "HTTP_X_REQUEST_ID": request_id}
+    """Headers of a request from IP carrying request_id, from a browser."""
+    return {"REMOTE_ADDR": IP, "HTTP_X_REQUEST_ID": request_id, "HTTP_USER_AGENT": AGENT}
 
 
 def only_entry(request_id, **fields):
     """The single entry written by the request `request_id`, checked against fields."""
     entry = AuditLog.objects.get(request_id=request_id, **fields)
-    assert entry.ip_address == IP
+    assert (entry.ip_address, entry.user_agent) == (IP, AGENT)
     return entry
 
 
@@ -127,6 +139,33 @@ def test_refused_access_to_the_audit_trail(teacher, viewer):
         "path": "/api/v1/audit/logs/", "what": "audit API"}
 
 
+def test_staff_without_the_admin_role_are_refused_the_admin_audit_log_and_the_attempt_is_logged(db):
+    from conftest import make_user
+
+    staff_teacher = make_user("teacher", "staff_teacher", is_staff=True)  # may use the admin site
+    entry_id = AuditLog.objects.order_by("id").first().pk  # the account's own creation
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_teacher)
+    for request_id, path in (("list-denied", "/admin/audit/auditlog/"),
+                             ("entry-denied", f"/admin/audit/auditlog/{entry_id}/change/"),
+                             ("history-denied", f"/admin/audit/auditlog/{entry_id}/history/")):
+        assert client.get(path, **sent(request_id)).status_code == 403
+        entry = only_entry(request_id, action="permission_denied", entity_type="audit", success=False)
+        assert (entry.username, entry.changes["path"]) == ("staff_teacher", path)
+
+
+def test_the_admin_audit_pages_are_rate_limited_like_the_api(settings, admin_user):
+    settings.SMS_API_RATE_LIMITS = {"read": "2/m", "write": "2/m", "auth": "2/m"}
+    client = web(admin_user)
+    assert [client.get("/admin/tools/audit/").status_code for _ in range(2)] == [200, 200]
+    limited = client.get("/admin/tools/audit/")
+    assert limited.status_code == 429 and 1 <= int(limited["Retry-After"]) <= 60
+    assert "Too many requests. Try again in" in limited.content.decode()
+    assert client.get("/admin/audit/auditlog/").status_code == 429  # the same count for the admin's own list
+    cache.clear()
+    assert client.get("/admin/audit/auditlog/").status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)  # a backup snapshots the database from outside the test's transaction
 def test_backup_creation_and_key_rotation_on_the_admin_backups_page(admin_user, settings, tmp_path):
     settings.SMS_BACKUP_DIR = tmp_path / "backups"
@@ -137,6 +176,26 @@ def test_backup_creation_and_key_rotation_on_the_admin_backups_page(admin_user, 
     assert entry.entity_type == "backup" and entry.username == "admin_user"
     client.post("/admin/tools/backups/rotate-key/", **sent("key-rotate"))
     assert only_entry("key-rotate", action="key_rotate").username == "admin_user"
+    client.post(f"/admin/tools/backups/{entry.entity_id}/verify/", **sent("backup-verify"))
+    assert only_entry("backup-verify", action="custom", entity_id=entry.entity_id).changes == {
+        "operation": "backup_verify"}
+    client.post("/admin/tools/backups/prune/", {"keep": "1"}, **sent("backup-prune"))
+    assert only_entry("backup-prune", action="custom").changes == {
+        "operation": "backup_prune", "keep": 1, "deleted": []}
+    backup_id = entry.entity_id
+    client.post(f"/admin/tools/backups/{backup_id}/restore/", {"confirm": "yes"}, **sent("backup-restore"))
+    restored = only_entry("backup-restore", action="backup_restore", entity_id=backup_id, success=True)
+    assert restored.username == "admin_user"  # written after the swap, into the restored database's chain
+
+
+def test_refused_access_to_the_backups_pages(teacher, settings, tmp_path):
+    settings.SMS_BACKUP_DIR = tmp_path / "backups"
+    web(teacher).get("/admin/tools/backups/", **sent("backups-denied"))
+    web(teacher).post("/admin/tools/backups/create/", **sent("backup-create-denied"))
+    for request_id in ("backups-denied", "backup-create-denied"):
+        entry = only_entry(request_id, action="permission_denied", entity_type="backup", success=False)
+        assert entry.username == "teacher_user"
+    assert not settings.SMS_BACKUP_DIR.exists()
 
 
 def test_user_administration_in_the_admin_site(admin_user):
@@ -152,10 +211,37 @@ def test_user_administration_in_the_admin_site(admin_user):
         "username": "new_teacher", "is_active": "on", "groups": [teacher_group.pk],
         "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"}, **sent("user-role"))
     changes = [entry.changes for entry in AuditLog.objects.filter(request_id="user-role", ip_address=IP)]
-    assert {"groups": ["teacher"]} in changes
+    assert changes == [{"groups": [[], ["teacher"]]}]  # the account's own fields did not change: no entry
     client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"}, **sent("user-delete"))
     assert not User.objects.filter(username="new_teacher").exists()
     assert only_entry("user-delete", action="delete").changes == {"username": "new_teacher"}
+
+
+def test_a_user_administration_entry_keeps_old_and_new_values_and_never_a_password_hash(admin_user):
+    from conftest import make_user
+
+    user = make_user("viewer", "ana", email="ana@old.example")
+    client = web(admin_user)
+    client.post(f"/admin/auth/user/{user.pk}/change/", {
+        "username": "ana", "email": "ana@new.example", "is_active": "on", "is_staff": "on",
+        "groups": [Group.objects.get(name="viewer").pk], "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00"}, **sent("user-edit"))
+    entry = only_entry("user-edit", action="update", entity_type="auth.user", entity_id=str(user.pk))
+    detail = data_of(api(admin_user).get(f"/api/v1/audit/logs/action:{entry.pk}/"))
+    assert detail["changes"] == {"email": ["ana@old.example", "ana@new.example"], "is_staff": [False, True]}
+    page = web(admin_user).get(f"/admin/tools/audit/action:{entry.pk}/").content.decode()
+    assert "<td>email</td><td>ana@old.example</td><td>ana@new.example</td>" in page
+    old_hash = User.objects.get(pk=user.pk).password
+    client.post(f"/admin/auth/user/{user.pk}/password/", {
+        "password1": "another-pass-8842", "password2": "another-pass-8842", "usable_password": "true"},
+        **sent("user-password"))
+    new_hash = User.objects.get(pk=user.pk).password
+    assert new_hash != old_hash
+    entry = only_entry("user-password", action="update")
+    assert data_of(api(admin_user).get(f"/api/v1/audit/logs/action:{entry.pk}/"))["changes"] == {
+        "password": "changed"}
+    everything = str(list(AuditLog.objects.values_list("changes", flat=True)))
+    assert old_hash not in everything and new_hash not in everything and "md5$" not in everything
 
 
 def test_an_account_created_outside_a_request_is_not_logged_as_its_own_doing(db):

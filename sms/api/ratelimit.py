@@ -11,6 +11,7 @@ and a warning is logged. The limits protect capacity, not data (every request is
 authenticated and authorised), and a school must be able to record grades during a cache outage.
 """
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -45,7 +46,29 @@ def client_key(group, request):
     user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False):
         return f"user:{user.pk}"
-    return f"ip:{client_ip(request)}"
+    return f"ip:{ip_key(group, request)}"
+
+
+def ip_key(group, request):
+    """The client's address (behind trusted proxies too), IPv6 by its /64 as django-ratelimit's "ip"
+    key does: one household or server usually holds a whole /64 and could rotate through it."""
+    address = client_ip(request)
+    if address and ":" in address:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
+
+
+def seconds_to_wait(request, tier, group):
+    """Counts this request in `group` at the tier's rate, per user or address as the API does: the
+    seconds to wait when it is over the limit, else 0. Fail-open, as explained above."""
+    try:
+        usage = get_usage(request, group=group, key=client_key, rate=rate_for(tier), increment=True)
+    except CACHE_ERRORS as error:
+        logger.warning("Rate limit cache unavailable, serving without a limit (fail-open): %s", error)
+        return 0
+    if usage and usage["should_limit"]:
+        return max(int(usage["time_left"]), 1)
+    return 0
 
 
 class TieredRateLimit(BaseThrottle):
@@ -53,15 +76,9 @@ class TieredRateLimit(BaseThrottle):
 
     def allow_request(self, request, view):
         tier = tier_for(request, view)
-        try:
-            usage = get_usage(
-                request, group=f"sms-api-{tier}", key=client_key, rate=rate_for(tier), increment=True,
-            )
-        except CACHE_ERRORS as error:
-            logger.warning("Rate limit cache unavailable, serving without a limit (fail-open): %s", error)
-            return True
-        if usage and usage["should_limit"]:
+        wait = seconds_to_wait(request, tier, group=f"sms-api-{tier}")
+        if wait:
             exc = Ratelimited()
-            exc.retry_after = max(int(usage["time_left"]), 1)
+            exc.retry_after = wait
             raise exc
         return True

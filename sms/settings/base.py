@@ -1,9 +1,10 @@
 """Settings shared by every environment; everything configurable comes from the environment.
 
 Environment variables (documented in the README): SECRET_KEY, DJANGO_DEBUG, ALLOWED_HOSTS,
-DATABASE_URL, REDIS_URL, SMS_API_RATE_LIMITS, SMS_BACKUP_DIR, SMS_BACKUP_KEY_FILE.
+DATABASE_URL, REDIS_URL, SMS_API_RATE_LIMITS, SMS_BACKUP_DIR, SMS_BACKUP_KEY_FILE, SMS_TRUSTED_PROXIES.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -33,6 +34,20 @@ def env_rates(name, default):
     """`read=6000/m,write=1200/m` → the defaults with those tiers replaced (a malformed entry fails)."""
     pairs = (item.split("=", 1) for item in env_list(name, []))
     return {**default, **{tier.strip(): rate.strip() for tier, rate in pairs}}
+
+
+def env_networks(name):
+    """`127.0.0.1,10.0.0.0/8` → ["127.0.0.1/32", "10.0.0.0/8"]; a malformed entry stops the start-up."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as error:
+            from django.core.exceptions import ImproperlyConfigured
+
+            message = f"{name}: {item!r} is not an IP address or network ({error})."
+            raise ImproperlyConfigured(message) from None
+    return networks
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -214,6 +229,10 @@ SMS_API_RATE_LIMITS = env_rates("SMS_API_RATE_LIMITS", {"read": "600/m", "write"
 SMS_LOGIN_RATE_LIMITS = {"ip": "20/m", "username": "5/m"}
 # A cache that cannot count lets requests through (see sms/api/ratelimit.py for why).
 RATELIMIT_FAIL_OPEN = True
+# The reverse proxies (TLS terminators) in front of the site: addresses or networks whose
+# X-Forwarded-For is believed when they are the peer (sms.middleware.client_ip). Empty: nobody's,
+# the peer's address is the client's, as a site without a proxy needs (the header is then forgeable).
+SMS_TRUSTED_PROXIES = env_networks("SMS_TRUSTED_PROXIES")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "SMS — Student Management System API",

@@ -331,7 +331,7 @@ def test_every_confirmed_import_is_audited_with_its_counts(school, admin_user, m
     table = table_of(STUDENT_HEADERS, [["S2026-002", "Emma", "Smith-Jones", "emma@school.gr"],
                                        ["S7", "Ann", "Lee", "ann@x.gr"]])
     apply("students", table, admin_user)
-    assert entries == [{"action": "import", "entity_type": "student", "success": True, "changes": {
+    assert entries == [{"action": "import", "entity_type": "students.student", "success": True, "changes": {
         "kind": "students", "file": "students.csv", "format": "csv", "rows": 2, "applied": True,
         "created": 1, "updated": 1, "unchanged": 0, "errors": 0}}]
 
@@ -379,7 +379,7 @@ def test_a_confirmed_import_writes_an_audit_log_entry(school, admin_user):
 
     apply("students", table_of(STUDENT_HEADERS, [["S7", "Ann", "Lee", "ann@x.gr"]]), admin_user)
     entry = AuditLog.objects.get(action="import")
-    assert entry.entity_type == "student" and entry.changes["created"] == 1 and entry.success
+    assert entry.entity_type == "students.student" and entry.changes["created"] == 1 and entry.success
 
 
 def test_a_refused_confirm_is_audited_as_failed_with_its_error_count(admin_user):

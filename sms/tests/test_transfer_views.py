@@ -160,7 +160,7 @@ def test_exports_are_audited(admin_user, monkeypatch):
     monkeypatch.setattr("sms.transfer.audit._log_action", lambda **entry: entries.append(entry))
     make_course()
     signed_in(admin_user).get("/transfer/exports/courses.xlsx")
-    assert entries[0]["action"] == "export" and entries[0]["entity_type"] == "course"
+    assert entries[0]["action"] == "export" and entries[0]["entity_type"] == "courses.course"
     assert entries[0]["changes"]["rows"] == 1 and entries[0]["changes"]["format"] == "xlsx"
 
 

@@ -1,4 +1,8 @@
-"""Every confirmed import and every export goes to the audit log with its counts."""
+"""Every confirmed import and every export goes to the audit log with its counts.
+
+The entity type is the model's label ("students.student"), as every other audit entry and history
+row names it, so one timeline filter finds a student's imports, exports, changes and restores.
+"""
 
 import logging
 
@@ -10,7 +14,7 @@ logger = logging.getLogger("sms.transfer")
 def record_import(kind, result, filename, fmt):
     counts = result.counts
     _log_action(
-        action="import", entity_type=kind.model._meta.model_name, success=result.applied,
+        action="import", entity_type=kind.model._meta.label_lower, success=result.applied,
         changes={
             "kind": kind.name, "file": filename, "format": fmt, "rows": len(result.rows),
             "applied": result.applied, "created": counts["create"], "updated": counts["update"],
@@ -21,14 +25,14 @@ def record_import(kind, result, filename, fmt):
 
 def record_export(kind, fmt, count, filters):
     _log_action(
-        action="export", entity_type=kind.model._meta.model_name,
+        action="export", entity_type=kind.model._meta.label_lower,
         changes={"kind": kind.name, "format": fmt, "rows": count, "filters": filters},
     )
 
 
 def record_report_card(student, semester):
     _log_action(
-        action="export", entity_type="student", entity_id=student.pk,
+        action="export", entity_type=student._meta.label_lower, entity_id=student.pk,
         changes={"kind": "report_card", "format": "pdf", "semester": semester},
     )
 
