@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.test import APIClient
 
@@ -406,6 +406,29 @@ def admin_model_rows(model):
     return rows
 
 
+def admin_import_rows(model):
+    """The admin's import (sms/transfer/admin.py), for the models it imports: a post without a file
+    is a 400 with the form's error, and an unknown or expired upload goes back to the upload page."""
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    if not _has_url(f"{prefix}_import"):
+        return []
+    preview = fixed(f"{prefix}_import_preview", "no-such-upload")
+    return [
+        (f"{prefix}_import", "get", url(f"{prefix}_import"), admin_only(200)),
+        (f"{prefix}_import", "post", url(f"{prefix}_import"), admin_only(400)),
+        (f"{prefix}_import_preview", "get", preview, admin_only(302)),
+        (f"{prefix}_import_preview", "post", preview, admin_only(302)),
+    ]
+
+
+def _has_url(name):
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
 ADMIN = [
     ("admin:index", "get", url("admin:index"), admin_only(200)),
     ("admin:app_list", "get", fixed("admin:app_list", "students"), admin_only(200)),
@@ -431,6 +454,7 @@ ADMIN = [
     ("admin:students_student_change", "get", url("admin:students_student_change", "deleted_student"),
      admin_only(200)),
     *(row for model in admin.site._registry for row in admin_model_rows(model)),
+    *(row for model in admin.site._registry for row in admin_import_rows(model)),
 ]
 
 ROWS = [row if len(row) == 5 else (*row, None) for row in WEB + API + ADMIN]

@@ -55,7 +55,7 @@ def test_an_admin_imports_students_in_the_admin_from_upload_to_confirm(admin_use
     assert (student.first_name, student.last_name) == ("Ελένη", "Οικονόμου")
     assert student.history.latest().history_source == "admin"
     entry = AuditLog.objects.get(action="import")
-    assert (entry.username, entry.success, entry.entity_type) == ("admin_user", True, "student")
+    assert (entry.username, entry.success, entry.entity_type) == ("admin_user", True, "students.student")
     assert entry.changes | {"rows": 1, "created": 1, "errors": 0, "file": "students.csv"} == entry.changes
     assert client.get(uploaded.url).status_code == 302  # the upload is gone once imported
 
@@ -95,6 +95,12 @@ def test_rows_with_errors_offer_no_confirm_and_a_forced_confirm_writes_nothing_a
     assert not Student.objects.exists()
     entry = AuditLog.objects.get(action="import")
     assert (entry.success, entry.changes["errors"], entry.changes["created"]) == (False, 1, 1)
+
+
+def test_a_submit_without_a_file_says_to_choose_one(admin_user):
+    response = signed_in(admin_user).post(IMPORT_URL, {})
+    assert response.status_code == 400
+    assert "Choose a CSV or Excel (.xlsx) file to upload." in response.content.decode()
 
 
 def test_missing_columns_are_named_and_the_admin_can_upload_again(admin_user):

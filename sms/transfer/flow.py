@@ -19,8 +19,9 @@ PREVIEW_ROWS_SHOWN = 300
 
 def receive(request, kind):
     """(form, token): the token of the stashed upload when a valid file was posted, else None."""
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    # Bound on every POST, even an empty one, so a submit without a file says what is missing.
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         return form, uploads.stash(request, kind.name, form.cleaned_data["file"].name, form.data_bytes)
     return form, None
 

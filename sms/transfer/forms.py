@@ -8,6 +8,7 @@ from sms.transfer import readers
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
+        error_messages={"required": _("Choose a CSV or Excel (.xlsx) file to upload.")},
         help_text=_(
             "CSV (UTF-8, with or without BOM) or Excel .xlsx, at most 10 MB. The first row names the columns."
         ),
