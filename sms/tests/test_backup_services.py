@@ -566,3 +566,17 @@ def test_the_master_key_never_appears_in_logs_output_or_audit_entries(school, ca
         raw = base64.b64decode(value)
         for form in (value, raw.hex(), base64.urlsafe_b64encode(raw).decode(), repr(raw)):
             assert form not in written
+
+
+def test_a_database_user_who_does_not_own_the_public_schema_is_told_how_to_fix_it(school):
+    if connection.vendor != "postgresql":
+        pytest.skip("schema ownership is PostgreSQL's; CI runs this test there")
+    with connection.cursor() as cursor:
+        cursor.execute("SET ROLE pg_monitor")  # a built-in role that owns nothing in this database
+        try:
+            with pytest.raises(engines.EngineError, match=(
+                    "pg_monitor does not own the schema public.*ALTER SCHEMA public OWNER TO pg_monitor;")):
+                engines._pg_check_schema_owner()
+        finally:
+            cursor.execute("RESET ROLE")
+    engines._pg_check_schema_owner()  # the test database's owner may replace it
