@@ -6,6 +6,7 @@ temporary directory (mode 0700, removed afterwards), so a backup folder synced e
 ever holds ciphertext.
 """
 
+import base64
 import hashlib
 import json
 import os
@@ -15,10 +16,12 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.models import Action
 from audit.services import log_action
@@ -33,6 +36,7 @@ STATUSES = {
     "size-mismatch": gettext_lazy("size differs from its record: damaged?"),
     "key-missing": gettext_lazy("master key missing"),
     "unreadable": gettext_lazy("not a readable backup"),
+    "record-mismatch": gettext_lazy("its record names another backup: copied by hand?"),
 }
 
 
@@ -92,12 +96,19 @@ def _write_metadata(path, metadata):
 def read_metadata(backup_id):
     file, meta = _paths(backup_id)
     try:
-        return json.loads(meta.read_text(encoding="utf-8")), file, meta
+        metadata = json.loads(meta.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BackupError(_("There is no backup “%(id)s”; the list of backups shows them.") % {"id": backup_id}) from None
     except (OSError, ValueError) as error:
         raise BackupError(_("The record of backup “%(id)s” cannot be read: %(error)s") % {
             "id": backup_id, "error": error}) from None
+    if not isinstance(metadata, dict) or metadata.get("id") != backup_id:
+        # A record copied over another one must not make an operation act on the wrong file.
+        raise BackupError(_(
+            "The record %(file)s names another backup (%(other)s): it was copied or renamed by hand. "
+            "Put the right record back or remove it."
+        ) % {"file": meta.name, "other": metadata.get("id") if isinstance(metadata, dict) else None})
+    return metadata, file, meta
 
 
 def _header_key_id(file):
@@ -140,13 +151,34 @@ def create(*, progress=None, reason="manual"):
         raise BackupError(_("The backup could not be made: %(error)s") % {"error": error}) from error
     finally:
         partial.unlink(missing_ok=True)
-    log_action(action=Action.BACKUP_CREATE, entity_type="backup", entity_id=backup_id,
-               changes={"size": metadata["size"], "engine": metadata["engine"], "reason": reason})
+    _log_created(metadata)
     return metadata
 
 
+def _log_created(metadata, **note):
+    log_action(action=Action.BACKUP_CREATE, entity_type="backup", entity_id=metadata["id"],
+               changes={"size": metadata["size"], "engine": metadata["engine"], "reason": metadata["reason"], **note})
+
+
 def list_backups():
-    """Every backup's metadata, newest first, with a `status` (a key of STATUSES)."""
+    """Every backup's metadata, newest first, with a `status` (a key of STATUSES); audited."""
+    try:
+        backups = _scan()
+    except ImproperlyConfigured as error:  # the key file is misplaced: the page shows why
+        log_action(action=Action.CUSTOM, success=False, entity_type="backup",
+                   changes={"operation": "backup_list", "error": str(error)})
+        raise
+    log_action(action=Action.CUSTOM, entity_type="backup",
+               changes={"operation": "backup_list", "count": len(backups)})
+    return backups
+
+
+def _scan():
+    """list_backups without the audit entry, for the operations that list on their way.
+
+    The id is the record's file name, never what the record says: a record copied by hand is
+    shown with the status "record-mismatch", and no operation acts on what it claims.
+    """
     folder = backup_dir()
     if not folder.is_dir():
         return []
@@ -156,12 +188,15 @@ def list_backups():
             metadata = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(metadata, dict) and BACKUP_ID.fullmatch(str(metadata.get("id", ""))):
-            found.append({**metadata, "status": _status(meta.with_suffix(SUFFIX), metadata, known_keys)})
+        if isinstance(metadata, dict) and BACKUP_ID.fullmatch(meta.stem):
+            found.append({**metadata, "id": meta.stem, "status": _status(meta, metadata, known_keys)})
     return sorted(found, key=lambda item: str(item.get("created_at", "")), reverse=True)
 
 
-def _status(file, metadata, known_keys):
+def _status(meta, metadata, known_keys):
+    if metadata.get("id") != meta.stem:
+        return "record-mismatch"
+    file = meta.with_suffix(SUFFIX)
     if not file.exists():
         return "missing"
     if file.stat().st_size != metadata.get("size"):
@@ -203,15 +238,18 @@ def _decrypt(metadata, file, target, progress):
 
 def verify(backup_id, *, progress=None):
     """Decrypt and authenticate the whole file without restoring; records when it last passed."""
-    metadata, file, meta = read_metadata(backup_id)
+    read_metadata(backup_id)  # an unknown id is refused before anything is logged under it
     try:
-        _decrypt(metadata, file, None, progress)
+        # Shared lock: a rotation cannot rewrite the file or its record while it is read here.
+        with keys.lock(exclusive=False):
+            metadata, file, meta = read_metadata(backup_id)
+            _decrypt(metadata, file, None, progress)
+            metadata["verified_at"] = timezone.now().isoformat()
+            _write_metadata(meta, metadata)
     except (BackupError, OSError) as error:
         log_action(action=Action.CUSTOM, success=False, entity_type="backup", entity_id=backup_id,
                    changes={"operation": "backup_verify", "error": str(error)})
         raise BackupError(str(error)) from error
-    metadata["verified_at"] = timezone.now().isoformat()
-    _write_metadata(meta, metadata)
     log_action(action=Action.CUSTOM, entity_type="backup", entity_id=backup_id,
                changes={"operation": "backup_verify"})
     return metadata
@@ -220,22 +258,21 @@ def verify(backup_id, *, progress=None):
 def restore(backup_id, *, progress=None):
     """Replace the database with the backup, all or nothing; returns the safety backup's metadata.
 
-    Decrypts to a temporary file, checks it, takes a safety backup of the current database, then
-    swaps in one transaction. Any failure leaves the database untouched. The audit entry is written
-    after the swap, so it is appended to the restored database's chain and survives the restore.
+    Decrypts to a temporary file, checks it (engine, soundness, migrations this SMS knows), takes
+    a safety backup of the current database, then swaps in one transaction. Any failure leaves the
+    database untouched. The audit entries are written after the swap, so they are appended to the
+    restored database's chain and survive the restore.
     """
-    metadata, file, _meta = read_metadata(backup_id)
+    read_metadata(backup_id)  # an unknown id is refused before anything is logged under it
     if connection.in_atomic_block:
         # The swap needs the connection to itself (PostgreSQL closes it, SQLite cannot copy into an
         # open transaction), and a caller's rollback would otherwise undo half a story.
         raise BackupError(_("A restore cannot run inside a database transaction; run it on its own."))
     try:
-        _refuse_incompatible(metadata)
         with tempfile.TemporaryDirectory(prefix="sms-restore-") as workdir:
             plain = Path(workdir) / "database"
-            with _private_open(plain) as target:
-                _decrypt(metadata, file, target, progress)
-            engines.check(plain)
+            metadata = _decrypt_for_restore(backup_id, plain, progress)
+            _check_snapshot(plain)
             safety = create(reason=f"before restoring {backup_id}")
             engines.restore_from(plain)
     except (BackupError, engines.EngineError, OSError) as error:
@@ -245,21 +282,65 @@ def restore(backup_id, *, progress=None):
             raise
         raise BackupError(_("The restore failed and the database was not changed: %(error)s") % {
             "error": error}) from error
+    # The safety backup's own entry was written into the database the swap replaced: write it again.
+    _log_created(safety, logged="again after the restore that replaced its first entry")
     log_action(action=Action.BACKUP_RESTORE, entity_type="backup", entity_id=backup_id,
                changes={"backup_created_at": metadata.get("created_at"), "safety_backup": safety["id"]})
     return safety
 
 
+def _decrypt_for_restore(backup_id, plain, progress):
+    # Shared lock: a rotation cannot rewrite the file or its record while it is read here.
+    with keys.lock(exclusive=False):
+        metadata, file, _meta = read_metadata(backup_id)
+        _refuse_incompatible(metadata)
+        with _private_open(plain) as target:
+            _decrypt(metadata, file, target, progress)
+    return metadata
+
+
 def _refuse_incompatible(metadata):
+    """Early refusals from the record, before decrypting; _check_snapshot decides from the data."""
     if metadata.get("engine") != engines.name():
-        raise BackupError(_(
-            "This backup is of a %(backup)s database and this site runs %(site)s; "
-            "restore it on a site with the same database engine."
-        ) % {"backup": metadata.get("engine"), "site": engines.name()})
+        raise _wrong_engine(metadata.get("engine"))
     if _version(metadata.get("app_version", "")) > _version(settings.VERSION):
         raise BackupError(_(
             "This backup was made by SMS %(backup)s, newer than this SMS %(site)s; upgrade SMS first."
         ) % {"backup": metadata.get("app_version"), "site": settings.VERSION})
+
+
+def _wrong_engine(engine):
+    return BackupError(_(
+        "This backup is of a %(backup)s database and this site runs %(site)s; "
+        "restore it on a site with the same database engine."
+    ) % {"backup": engine, "site": engines.name()})
+
+
+def _check_snapshot(plain):
+    """Refuse, from the decrypted snapshot itself, what the record could misstate: another engine's
+    database, an unsound one, or one with migrations this SMS does not have (a newer SMS's)."""
+    try:
+        engines.check(plain)
+    except engines.WrongEngine as error:
+        raise _wrong_engine(error.engine) from error
+    unknown = sorted(engines.applied_migrations(plain) - _known_migrations())
+    if unknown:
+        names = ", ".join(f"{app}.{name}" for app, name in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        raise BackupError(ngettext(
+            "This backup's database has %(count)d migration this SMS does not have (%(names)s): it was made "
+            "by a newer SMS. Upgrade SMS first, then restore it.",
+            "This backup's database has %(count)d migrations this SMS does not have (%(names)s): it was made "
+            "by a newer SMS. Upgrade SMS first, then restore it.", len(unknown),
+        ) % {"count": len(unknown), "names": names})
+
+
+def _known_migrations():
+    """Every migration on disk, and those squashed ones replace (a database may have applied either)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations)
+    for migration in loader.disk_migrations.values():
+        known.update(migration.replaces)
+    return known
 
 
 def prune(*, keep):
@@ -267,11 +348,19 @@ def prune(*, keep):
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
         raise BackupError(_("Keep at least one backup: give a whole number of 1 or more."))
     deleted = []
-    for metadata in list_backups()[keep:]:
-        file, meta = _paths(metadata["id"])
-        file.unlink(missing_ok=True)
-        meta.unlink(missing_ok=True)
-        deleted.append(metadata["id"])
+    try:
+        # Shared lock: a rotation is never left re-wrapping a file deleted under it. Records that
+        # name another backup are neither counted nor deleted: a person has to look at them.
+        with keys.lock(exclusive=False):
+            for metadata in [item for item in _scan() if item["status"] != "record-mismatch"][keep:]:
+                file, meta = _paths(metadata["id"])
+                file.unlink(missing_ok=True)
+                meta.unlink(missing_ok=True)
+                deleted.append(metadata["id"])
+    except OSError as error:
+        log_action(action=Action.CUSTOM, success=False, entity_type="backup",
+                   changes={"operation": "backup_prune", "keep": keep, "deleted": deleted, "error": str(error)})
+        raise BackupError(_("Pruning stopped: %(error)s") % {"error": error}) from error
     log_action(action=Action.CUSTOM, entity_type="backup",
                changes={"operation": "backup_prune", "keep": keep, "deleted": deleted})
     return deleted
@@ -282,49 +371,84 @@ def rotate_key():
 
     All data keys are unwrapped before anything changes, so a backup that cannot be opened stops
     the rotation with nothing done. Old keys are dropped only when no backup file's header names
-    them. An interrupted rotation is finished by running it again.
+    them. An interrupted rotation is finished by running it again: each backup's old key block is
+    saved in its record before the block is rewritten, and put back if the write was torn.
+    A backup deleted by hand while the rotation runs is skipped.
     """
-    with keys.lock(exclusive=True):
-        backups = [item for item in list_backups() if item["status"] != "missing"]
-        try:
-            data_keys = [_data_key(item) for item in backups]
-        except BackupError as error:
-            log_action(action=Action.KEY_ROTATE, success=False, entity_type="backup",
-                       changes={"error": str(error)})
-            raise
-        key_id, master = keys.add_new_current()
-        for metadata, data_key in zip(backups, data_keys, strict=True):
-            _rewrap(metadata, data_key, key_id, master)
-        retired = keys.retire_unused(_keys_in_use())
+    try:
+        with keys.lock(exclusive=True):
+            backups = [item for item in _scan() if item["status"] not in ("missing", "record-mismatch")]
+            data_keys = {item["id"]: data_key for item in backups if (data_key := _data_key(item))}
+            key_id, master = keys.add_new_current()
+            rewrapped = [item["id"] for item in backups
+                         if item["id"] in data_keys and _rewrap(item, data_keys[item["id"]], key_id, master)]
+            retired = keys.retire_unused(_keys_in_use())
+    except BackupError as error:
+        _log_rotation_failure(error)
+        raise
+    except OSError as error:
+        _log_rotation_failure(error)
+        raise BackupError(_("The key rotation stopped: %(error)s. Run it again to finish it.") % {
+            "error": error}) from error
     log_action(action=Action.KEY_ROTATE, entity_type="backup", entity_id=key_id,
-               changes={"rewrapped": len(backups), "retired": retired})
-    return key_id, len(backups)
+               changes={"rewrapped": len(rewrapped), "skipped": len(backups) - len(rewrapped), "retired": retired})
+    return key_id, len(rewrapped)
+
+
+def _log_rotation_failure(error):
+    log_action(action=Action.KEY_ROTATE, success=False, entity_type="backup", changes={"error": str(error)})
 
 
 def _data_key(metadata):
+    """The backup's data key, or None when its file is gone; repairs a key block a crash tore."""
     file, _meta = _paths(metadata["id"])
     try:
         with open(file, "rb") as stream:
             header = stream.read(format.HEADER_SIZE)
-        return format.unwrap_key(header, _master_for(format.parse_header(header)[2]))
-    except (OSError, format.BackupCorrupt, format.WrongKey, BackupError) as error:
+        try:
+            return _unwrap(header)
+        except (format.BackupCorrupt, format.WrongKey, BackupError):
+            previous = metadata.get("previous_key_block")
+            if not previous:
+                raise
+            data_key = _unwrap(header[:format.FIXED.size] + base64.b64decode(previous))
+            _write_key_block(file, base64.b64decode(previous))
+            return data_key
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, format.BackupCorrupt, format.WrongKey, BackupError) as error:
         raise BackupError(_(
             "Backup %(id)s cannot be opened (%(error)s), so nothing was rotated. "
             "Verify it, and prune or remove it if it is beyond repair."
         ) % {"id": metadata["id"], "error": error}) from error
 
 
+def _unwrap(header):
+    return format.unwrap_key(header, _master_for(format.parse_header(header)[2]))
+
+
 def _rewrap(metadata, data_key, key_id, master):
+    """Rewrite the file's 76-byte key block in place (the data is not copied); False if it is gone."""
     file, meta = _paths(metadata["id"])
+    record = {name: value for name, value in metadata.items() if name not in ("status", "previous_key_block")}
+    try:
+        with open(file, "rb") as stream:
+            header = stream.read(format.HEADER_SIZE)
+    except FileNotFoundError:
+        return False
+    # The old block goes into the record first, so a write torn by a crash can be undone.
+    _write_metadata(meta, {**record, "previous_key_block": base64.b64encode(header[format.FIXED.size:]).decode()})
+    _write_key_block(file, format.wrap_key(header[:format.FIXED.size], key_id, data_key, master))
+    _write_metadata(meta, {**record, "key_id": key_id, "sha256": _file_sha256(file)})
+    return True
+
+
+def _write_key_block(file, block):
     with open(file, "r+b") as stream:
-        fixed = stream.read(format.FIXED.size)
-        # 76 bytes inside the first disk sector, rewritten in place: the data is not copied.
         stream.seek(format.FIXED.size)
-        stream.write(format.wrap_key(fixed, key_id, data_key, master))
+        stream.write(block)
         stream.flush()
         os.fsync(stream.fileno())
-    record = {name: value for name, value in metadata.items() if name != "status"}
-    _write_metadata(meta, {**record, "key_id": key_id, "sha256": _file_sha256(file)})
 
 
 def _keys_in_use():

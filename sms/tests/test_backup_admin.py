@@ -81,6 +81,7 @@ def test_the_empty_page_explains_and_offers_every_operation():
     for url in ("admin-backups-create", "admin-backups-prune", "admin-backups-rotate-key"):
         assert reverse(url) in text
     assert "No backups yet." in text and "csrfmiddlewaretoken" in text
+    assert AuditLog.objects.get(changes__operation="backup_list").changes["count"] == 0
     assert "<style" not in text and "<script>" not in text  # the Content-Security-Policy allows neither inline
 
 
@@ -95,6 +96,8 @@ def test_an_admin_creates_verifies_and_sees_each_backups_status():
     assert messages_of(response) == [f"Backup {made['id']} is intact: every part decrypts and authenticates."]
     assert ">verified<" in response.content.decode()
     assert AuditLog.objects.filter(action="backup_create", entity_id=made["id"], username="backup_admin").exists()
+    listed = AuditLog.objects.filter(changes__operation="backup_list", username="backup_admin").latest("pk")
+    assert listed.changes["count"] == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from audit.models import AuditLog
 from conftest import make_student
 from sms.backup import services
 from sms.management.commands.backup import Progress
@@ -95,3 +96,22 @@ def test_the_bar_counts_up_to_the_total():
     bar(200)
     bar.finish()
     assert "[######" in terminal.getvalue() and " 25%" in terminal.getvalue() and "100%" in terminal.getvalue()
+
+
+def test_restore_draws_its_progress_bar_to_the_end():
+    run("create")
+    backup_id = services.list_backups()[0]["id"]
+    terminal = Terminal()
+    assert f"Restored backup {backup_id}" in run("restore", backup_id, "--yes", stderr=terminal)
+    assert "\rRestoring [" in terminal.getvalue() and "100%" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\n")
+
+
+def test_list_shows_an_unreadable_backup_and_is_audited():
+    run("create")
+    backup = services.list_backups()[0]
+    path = services.backup_dir() / f"{backup['id']}{services.SUFFIX}"
+    path.write_bytes(bytes(path.stat().st_size))
+    assert "not a readable backup" in run("list")
+    entry = AuditLog.objects.filter(changes__operation="backup_list").latest("pk")
+    assert entry.changes["count"] == 1 and entry.success

@@ -80,3 +80,25 @@ def test_a_restore_into_a_busy_database_gives_up_and_changes_nothing(database, t
     assert database.names() == ["Nikos"]
     engines.restore_from(source)
     assert database.names() == ["Old"]
+
+
+def test_in_wal_mode_a_writer_holding_the_database_does_not_stop_a_snapshot(database, tmp_path):
+    database.connection.execute("PRAGMA journal_mode=WAL")  # what the settings give a file database
+    writer = other_connection(database, "BEGIN EXCLUSIVE")  # in rollback-journal mode: DatabaseBusy (above)
+    writer.execute("INSERT INTO student VALUES ('Uncommitted')")
+    assert snapshot_names(tmp_path) == ["Nikos"]
+    writer.execute("COMMIT")  # and the snapshot did not hold the writer up
+    writer.close()
+    assert database.names() == ["Nikos", "Uncommitted"]
+
+
+def test_a_restore_into_a_wal_database_keeps_it_in_wal_mode(database, tmp_path):
+    database.connection.execute("PRAGMA journal_mode=WAL")
+    source = tmp_path / "backup.sqlite3"
+    sqlite3.connect(source).executescript("CREATE TABLE student (name TEXT); INSERT INTO student VALUES ('Old');")
+    engines.restore_from(source)
+    assert database.names() == ["Old"]
+    assert database.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    other = sqlite3.connect(database.path)
+    assert [name for (name,) in other.execute("SELECT name FROM student")] == ["Old"]
+    other.close()

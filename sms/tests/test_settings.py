@@ -36,3 +36,13 @@ def test_redis_url_switches_the_cache_to_redis():
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
                             env=environment, capture_output=True, text=True, timeout=60, check=False)
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+
+def test_a_sqlite_file_database_runs_in_wal_mode_and_writers_wait_up_to_20_seconds(tmp_path):
+    code = ("from django.db import connection; cursor = connection.cursor(); cursor.execute('PRAGMA journal_mode'); "
+            "print(cursor.fetchone()[0], connection.settings_dict['OPTIONS']['timeout'])")
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'school.sqlite3'}",
+                   "DJANGO_SETTINGS_MODULE": "sms.settings.dev"}
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
+                            env=environment, capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.split() == ["wal", "20"], result.stderr
