@@ -69,6 +69,10 @@ class SoftDeleteModel(models.Model):
         super().clean_fields(exclude=exclude)
 
     def validate_constraints(self, exclude=None):
+        # `deleted_at` is in every unique rule's condition, and ModelForms exclude it (it is not
+        # editable): Django then skips the rule and the database raises IntegrityError (a 500 in
+        # the admin). The condition reads the instance's own value, so checking it is always right.
+        exclude = set(exclude or ()) - {"deleted_at"}
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
