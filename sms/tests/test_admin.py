@@ -255,3 +255,160 @@ def test_a_duplicate_entered_in_the_admin_is_a_form_error_beside_its_field_and_s
     assert response.context["adminform"].form.errors[field] == [message]
     assert message in response.content.decode()
     assert list(model.all_objects.order_by("pk").values()) == rows_before
+
+
+def _student_and_course_with_records():
+    """A student in a course with an enrollment, a grade, an attendance record and daily performance."""
+    import datetime
+    from decimal import Decimal
+
+    from attendance.models import Attendance
+    from conftest import enroll, make_course
+    from grades.models import DailyPerformance, Grade
+
+    student, course = make_student(), make_course()
+    enroll(student, course)
+    Grade.objects.create(student=student, course=course, assignment_name="Quiz", category="Homework",
+                         grade=Decimal(15), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1))
+    Attendance.objects.create(student=student, course=course, date=datetime.date(2026, 10, 1), status="Absent")
+    DailyPerformance.objects.create(student=student, course=course, date=datetime.date(2026, 10, 1),
+                                    category="Participation", score=Decimal(8), max_score=Decimal(10))
+    return student, course
+
+
+def _records_of(student):
+    from attendance.models import Attendance
+    from courses.models import Enrollment
+    from grades.models import DailyPerformance, Grade
+
+    return [model.all_objects.get(student=student) for model in (Enrollment, Grade, Attendance, DailyPerformance)]
+
+
+@pytest.mark.parametrize("which", ["student", "course"])
+def test_the_admin_delete_page_soft_deletes_a_record_with_its_enrollments_grades_and_attendance(
+        admin_client, which):
+    # PROTECT foreign keys used to make this page refuse ("would require deleting the following
+    # protected related objects"), though nothing is removed.
+    student, course = _student_and_course_with_records()
+    target = {"student": student, "course": course}[which]
+    url = f"/admin/{target._meta.app_label}/{which}/{target.pk}/delete/"
+    page = admin_client.get(url)
+    content = page.content.decode()
+    assert page.context["protected"] == [] and not page.context["perms_lacking"]
+    assert "protected" not in content and "Yes, I’m sure" in content
+    assert dict(page.context["model_count"]) == {
+        target._meta.verbose_name_plural: 1, "enrollments": 1, "grades": 1, "attendance records": 1,
+        "daily performance records": 1}
+    assert "Quiz: 15.00/20.00" in content and "can restore them together" in content
+
+    response = admin_client.post(url, {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    target = type(target).all_objects.get(pk=target.pk)
+    records = _records_of(student)
+    assert target.is_deleted and {record.deleted_at for record in records} == {target.deleted_at}
+    assert type(student).all_objects.get(pk=student.pk).is_deleted is (which == "student")
+    assert type(course).all_objects.get(pk=course.pk).is_deleted is (which == "course")
+    for row in [target, *records]:
+        latest = row.history.latest()
+        assert (latest.history_source, latest.history_change_reason) == ("admin", "admin delete")
+
+    response = admin_client.post(f"/admin/{target._meta.app_label}/{which}/?deleted=yes",
+                                 {"action": "restore_selected", "_selected_action": [target.pk]}, follow=True)
+    assert "1 record restored." in response.content.decode()
+    assert not any(row.is_deleted for row in [type(target).all_objects.get(pk=target.pk), *_records_of(student)])
+
+
+def test_deleting_a_student_in_the_admin_needs_no_delete_permission_on_their_records(client):
+    from django.contrib.auth.models import Permission
+
+    clerk = User.objects.create_user("clerk", password="x", is_staff=True)
+    clerk.user_permissions.set(Permission.objects.filter(
+        content_type__app_label="students", codename__in=["view_student", "delete_student"]))
+    client.force_login(clerk)
+    student, _course = _student_and_course_with_records()
+    page = client.get(f"/admin/students/student/{student.pk}/delete/")
+    assert not page.context["perms_lacking"] and "Yes, I’m sure" in page.content.decode()
+    client.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"})
+    assert all(row.is_deleted for row in _records_of(student))
+
+
+def _deleted_student():
+    student = make_student(first_name="Kept")
+    student.soft_delete()
+    return Student.all_objects.get(pk=student.pk)
+
+
+def test_a_deleted_record_opens_read_only_in_the_admin_with_how_to_restore_it(admin_client):
+    student = _deleted_student()
+    response = admin_client.get(f"/admin/students/student/{student.pk}/change/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="_save"' not in content and 'name="first_name"' not in content
+    assert "is read-only" in content and "Restore selected" in content
+    assert f"/admin/students/student/{student.pk}/delete/" not in content
+    greek = admin_client.get(f"/admin/students/student/{student.pk}/change/", HTTP_ACCEPT_LANGUAGE="el")
+    assert "μόνο για ανάγνωση" in greek.content.decode()
+
+
+def test_saving_a_deleted_record_in_the_admin_is_refused_with_a_message_and_changes_nothing(admin_client):
+    student = _deleted_student()
+    history_rows = student.history.count()
+    response = admin_client.post(f"/admin/students/student/{student.pk}/change/",
+                                 _student_form(student_id=student.student_id, first_name="Changed"), follow=True)
+    assert response.status_code == 200
+    assert "has been deleted. Restore it first" in response.content.decode()
+    stored = Student.all_objects.get(pk=student.pk)
+    assert (stored.first_name, stored.deleted_at) == ("Kept", student.deleted_at)
+    assert student.history.count() == history_rows
+
+
+def test_deleting_a_deleted_record_again_in_the_admin_says_so_and_changes_nothing(admin_client):
+    student = _deleted_student()
+    response = admin_client.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"}, follow=True)
+    assert response.status_code == 200 and "is already deleted" in response.content.decode()
+    assert Student.all_objects.get(pk=student.pk).deleted_at == student.deleted_at
+
+
+def test_the_history_revert_page_cannot_change_a_deleted_record(admin_client):
+    student = make_student(first_name="Before")
+    student.first_name = "After"
+    student.save()
+    student.soft_delete()
+    version = student.history.get(first_name="Before", history_type="+")
+    url = f"/admin/students/student/{student.pk}/history/{version.history_id}/"
+    assert 'name="_save"' not in admin_client.get(url).content.decode()
+    response = admin_client.post(url, _student_form(student_id=student.student_id, first_name="Before"), follow=True)
+    assert "has been deleted. Restore it first" in response.content.decode()
+    stored = Student.all_objects.get(pk=student.pk)
+    assert stored.first_name == "After" and stored.is_deleted
+
+
+def test_reverting_a_live_record_to_its_deleted_version_keeps_it_live(admin_client):
+    # Deleting and restoring go through the services (cascade, collisions); a revert only brings
+    # back values.
+    student, _course = _student_and_course_with_records()
+    student.soft_delete()
+    deleted_version = student.history.latest()
+    Student.all_objects.get(pk=student.pk).restore()
+    url = f"/admin/students/student/{student.pk}/history/{deleted_version.history_id}/"
+    response = admin_client.post(url, _student_form(student_id=student.student_id, email=student.email,
+                                                    first_name="Reverted"))
+    assert response.status_code == 302
+    stored = Student.all_objects.get(pk=student.pk)
+    assert (stored.first_name, stored.is_deleted) == ("Reverted", False)
+    assert not any(row.is_deleted for row in _records_of(student))
+
+
+def test_the_history_revert_page_refuses_a_save_without_the_change_permission(client):
+    from django.contrib.auth.models import Permission
+
+    reader = User.objects.create_user("reader", password="x", is_staff=True)
+    reader.user_permissions.set(Permission.objects.filter(content_type__app_label="students",
+                                                          codename="view_student"))
+    client.force_login(reader)
+    student = make_student(first_name="Before")
+    version = student.history.get()
+    response = client.post(f"/admin/students/student/{student.pk}/history/{version.history_id}/",
+                           _student_form(student_id=student.student_id, email=student.email, first_name="Hacked"))
+    assert response.status_code == 403
+    assert Student.objects.get(pk=student.pk).first_name == "Before"
