@@ -412,3 +412,49 @@ def test_the_history_revert_page_refuses_a_save_without_the_change_permission(cl
                            _student_form(student_id=student.student_id, email=student.email, first_name="Hacked"))
     assert response.status_code == 403
     assert Student.objects.get(pk=student.pk).first_name == "Before"
+
+
+def _listed(client, url):
+    return {str(row) for row in client.get(url).context["cl"].result_list}
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("S-0042", {"Eleni Nikolaou (S-0042)"}),
+    ("nikolaou", {"Eleni Nikolaou (S-0042)"}),
+    ("eleni", {"Eleni Nikolaou (S-0042)", "Eleni Smith (S-0099)"}),
+    ("giorgos.p@", {"Γιώργος Παπαδόπουλος (S-0007)"}),
+    ("παπαδοπουλος", {"Γιώργος Παπαδόπουλος (S-0007)"}),
+    ("ΓΙΩΡΓΟΣ", {"Γιώργος Παπαδόπουλος (S-0007)"}),
+    ("eleni smith", {"Eleni Smith (S-0099)"}),
+    ("nobody", set()),
+])
+def test_the_student_admin_finds_students_by_id_name_or_email(admin_client, search, expected):
+    make_student(student_id="S-0042", first_name="Eleni", last_name="Nikolaou", email="eleni.n@school.example")
+    make_student(student_id="S-0099", first_name="Eleni", last_name="Smith", email="e.smith@school.example")
+    make_student(student_id="S-0007", first_name="Γιώργος", last_name="Παπαδόπουλος", email="giorgos.p@school.example")
+    make_student(student_id="S-0500", first_name="Eleni", last_name="Deleted").soft_delete()
+    assert _listed(admin_client, f"/admin/students/student/?q={search}") == expected
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("math-101", {"MATH-101 — Mathematics"}),
+    ("physics", {"PHYS-201 — Physics"}),
+    ("101", {"MATH-101 — Mathematics", "GRK-101A — Νεοελληνική Γλώσσα"}),
+    ("Νεοελληνική", {"GRK-101A — Νεοελληνική Γλώσσα"}),
+    ("nothing", set()),
+])
+def test_the_course_admin_finds_courses_by_code_or_name(admin_client, search, expected):
+    from conftest import make_course
+
+    make_course(course_code="MATH-101", course_name="Mathematics")
+    make_course(course_code="PHYS-201", course_name="Physics")
+    make_course(course_code="GRK-101A", course_name="Νεοελληνική Γλώσσα")
+    assert _listed(admin_client, f"/admin/courses/course/?q={search}") == expected
+
+
+def test_the_student_picker_of_an_enrollment_finds_greek_names_and_leaves_out_deleted_students(admin_client):
+    live = make_student(first_name="Γιώργος", last_name="Παπαδόπουλος")
+    make_student(first_name="Γιώργος", last_name="Παπαδάκης").soft_delete()
+    response = admin_client.get("/admin/autocomplete/", {"app_label": "courses", "model_name": "enrollment",
+                                                         "field_name": "student", "term": "γιωργος παπα"})
+    assert [item["id"] for item in response.json()["results"]] == [str(live.pk)]
