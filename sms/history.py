@@ -67,7 +67,7 @@ def bulk_insert(model, rows, batch_size=5000):
     """
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     defaults = _insert_defaults(fields)
-    prepare = [_cached_prep(field) for field in fields]
+    columns = [(field.attname, defaults.get(field.attname), cached_prep(field)) for field in fields]
     table, quote = model._meta.db_table, connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(table)} ({', '.join(quote(field.column) for field in fields)}) "
@@ -79,7 +79,7 @@ def bulk_insert(model, rows, batch_size=5000):
         before = _max_pk(model)
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, [
-                [prep(row.get(field.attname, defaults.get(field.attname))) for field, prep in zip(fields, prepare)]
+                [prep(row.get(name, default)) for name, default, prep in columns]
                 for row in rows[start:start + batch_size]
             ])
         if rows:
@@ -101,7 +101,8 @@ def _insert_defaults(fields):
     return defaults
 
 
-def _cached_prep(field):
+def cached_prep(field):
+    """field.get_db_prep_save for the default database, computed once per distinct value."""
     cache = {}
 
     def prep(value):

@@ -113,6 +113,10 @@ class SoftDeleteModel(models.Model):
         super().clean_fields(exclude=exclude)
 
     def validate_constraints(self, exclude=None):
+        # `deleted_at` is in every unique rule's condition, and ModelForms exclude it (it is not
+        # editable): Django then skips the rule and the database raises IntegrityError (a 500 in
+        # the admin). The condition reads the instance's own value, so checking it is always right.
+        exclude = set(exclude or ()) - {"deleted_at"}
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
@@ -134,11 +138,19 @@ class SoftDeleteModel(models.Model):
             return
         at = at or timezone.now()
         with derived.batched():  # derived rows are recomputed once for the whole cascade
-            for relation in self._cascade_relations():
-                for child in relation.related_model.objects.filter(**{relation.field.name: self}):
-                    child.soft_delete(at=at)
+            for child in self.soft_delete_dependants():
+                child._change_reason = self._cascade_reason()
+                child.soft_delete(at=at)
             self.deleted_at = at
             self.save(update_fields=["deleted_at"])
+
+    def soft_delete_dependants(self):
+        """The live rows soft_delete() deletes with this one (their own dependants follow them)."""
+        return [
+            child
+            for relation in self._cascade_relations()
+            for child in relation.related_model.objects.filter(**{relation.field.name: self})
+        ]
 
     @transaction.atomic
     def restore(self):
@@ -150,9 +162,16 @@ class SoftDeleteModel(models.Model):
             return
         at, self.deleted_at = self.deleted_at, None
         try:
+            self._restore_from(at)
+        except BaseException:
+            # The transaction rolls back (a dependant may collide too); so does this instance.
+            self.deleted_at = at
+            raise
+
+    def _restore_from(self, at):
+        try:
             self.validate_constraints()
         except ValidationError as error:
-            self.deleted_at = at
             raise ValidationError(
                 _("This %(thing)s cannot be restored while another record uses the same values: "
                   "%(errors)s") % {"thing": self._meta.verbose_name, "errors": " ".join(error.messages)}
@@ -164,7 +183,13 @@ class SoftDeleteModel(models.Model):
                     **{relation.field.name: self, "deleted_at": at}
                 )
                 for child in related:
+                    child._change_reason = self._cascade_reason()
                     child.restore()
+
+    def _cascade_reason(self):
+        # Rows deleted or restored with this one share its history change reason (the caller's,
+        # e.g. "admin delete"); without one, history records the entry point.
+        return getattr(self, "_change_reason", None)
 
     def _cascade_relations(self):
         return [self._meta.get_field(name) for name in self.soft_delete_cascade]

@@ -102,3 +102,21 @@ def test_the_looked_up_columns_are_indexed(model, field):
     from django.apps import apps
 
     assert apps.get_model(model)._meta.get_field(field).db_index
+
+
+@pytest.mark.parametrize("model, field", [
+    ("students.Student", "email"), ("students.Student", "student_id"), ("courses.Course", "course_code"),
+    ("courses.Course", "semester"), ("attendance.Attendance", "date"), ("grades.Grade", "date_assigned"),
+])
+def test_the_database_has_an_index_led_by_each_looked_up_column(model, field):
+    # What the migrations built, not what the models declare: an index that leads with the column
+    # serves lookups and ranges on it.
+    from django.apps import apps
+    from django.db import connection
+
+    model = apps.get_model(model)
+    column = model._meta.get_field(field).column
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    leading = [name for name, details in constraints.items() if details["index"] and details["columns"][:1] == [column]]
+    assert leading, f"no index on {model._meta.db_table}.{column}: {sorted(constraints)}"

@@ -114,3 +114,73 @@ def test_bulk_insert_gives_each_row_its_history_when_the_id_sequence_has_a_gap()
     history.bulk_insert(Grade, [{**row, "assignment_name": f"Quiz {n}"} for n in range(3)])
     assert sorted(Grade.history.values_list("id", flat=True)) == sorted(Grade.objects.values_list("pk", flat=True))
     assert Grade.history.count() == 3
+
+
+def _student_form(student, **changes):
+    fields = ("student_id", "first_name", "last_name", "email", "enrollment_date", "study_year")
+    return {**{name: getattr(student, name) for name in fields}, "is_active": "on", **changes}
+
+
+def _web_edit(admin_user, student):
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    client.force_login(admin_user)
+    return client.post(f"/students/{student.pk}/edit/", _student_form(student, first_name="Eleni"),
+                       HTTP_X_REQUEST_ID="req-web-1")
+
+
+def _api_edit(admin_user, student):
+    from sms.api.testing import token_client
+
+    return token_client(admin_user, REMOTE_ADDR="10.0.0.7").patch(
+        f"/api/v1/students/{student.pk}/", {"first_name": "Eleni"}, format="json", HTTP_X_REQUEST_ID="req-api-1")
+
+
+def _admin_edit(admin_user, student):
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    client.force_login(admin_user)
+    return client.post(f"/admin/students/student/{student.pk}/change/", _student_form(student, first_name="Eleni"),
+                       HTTP_X_REQUEST_ID="req-admin-1")
+
+
+@pytest.mark.parametrize(("edit", "source", "status"), [
+    (_web_edit, "web", 302), (_api_edit, "api", 200), (_admin_edit, "admin", 302)])
+def test_a_request_through_each_entry_point_writes_who_from_where_which_request_and_why(
+        admin_user, edit, source, status):
+    student = make_student()
+    response = edit(admin_user, student)
+    assert response.status_code == status, response.content[:500]
+    row = student.history.latest()
+    assert row.first_name == "Eleni" and row.history_type == "~"
+    assert (row.history_user, row.history_username) == (admin_user, admin_user.username)
+    assert row.history_ip_address == "10.0.0.7"
+    assert row.history_request_id == response["X-Request-ID"] == f"req-{source}-1"
+    assert (row.history_source, row.history_change_reason) == (source, source)
+
+
+def test_a_web_edit_with_a_reason_keeps_the_reason_with_the_request_details(client, teacher):
+    import datetime
+    from decimal import Decimal
+
+    from conftest import enroll, make_course
+    from grades.models import Grade
+
+    course = make_course()
+    course.teachers.add(teacher)
+    student = make_student()
+    enroll(student, course)
+    grade = Grade.objects.create(student=student, course=course, assignment_name="Quiz", category="Homework",
+                                 grade=Decimal(15), max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1))
+    client.force_login(teacher)
+    data = {"assignment_name": "Quiz", "category": "Homework", "grade": "17", "max_grade": "20", "weight": "1",
+            "date_assigned": "2026-10-01", "date_submitted": "", "notes": "", "reason": "Re-marked after appeal"}
+    response = client.post(f"/grades/{grade.pk}/edit/", data, REMOTE_ADDR="192.0.2.44",
+                           HTTP_X_REQUEST_ID="appeal-7")
+    assert response.status_code == 302
+    row = grade.history.latest()
+    assert (row.grade, row.history_user, row.history_username) == (Decimal(17), teacher, teacher.username)
+    assert (row.history_ip_address, row.history_request_id) == ("192.0.2.44", "appeal-7")
+    assert (row.history_source, row.history_change_reason) == ("web", "Re-marked after appeal")

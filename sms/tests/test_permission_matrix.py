@@ -13,6 +13,7 @@ The last tests fail when a URL name, or a write method of a URL, is missing from
 """
 
 import datetime
+import re
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -471,6 +472,15 @@ READS_ONLY = {
 }
 
 
+# Reads that are themselves audited (listing the backups is an operation on them, issue 7): their
+# audit entry and its chain link are the only writes allowed.
+AUDITED_READS = {"admin-backups"}
+
+
+def is_audit_write(sql):
+    return re.match(r'\s*(INSERT INTO|UPDATE) "audit_(auditlog|chainlink|chainhead)"', sql) is not None
+
+
 @pytest.fixture(autouse=True)
 def backups_in_a_temporary_folder(settings, tmp_path):
     """The backup rows must not write backups or a master key into the working tree."""
@@ -514,7 +524,7 @@ def test_urls_that_only_read_write_nothing_when_posted_to(world):
         with CaptureQueriesContext(connection) as queries:
             posted = answer(world, "admin", "post", build(world))
         writes = [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(
-            ("INSERT", "UPDATE", "DELETE"))]
+            ("INSERT", "UPDATE", "DELETE")) and not (name in AUDITED_READS and is_audit_write(query["sql"]))]
         assert posted in (expected[-1], 405) and writes == [], f"POST {build(world)}"
 
 

@@ -138,3 +138,111 @@ def test_a_cascade_that_fails_halfway_leaves_the_student_and_every_record_as_the
         student_delete(student=enrollment.student)
     assert Student.objects.count() == Enrollment.objects.count() == Grade.objects.count() == 1
     assert Enrollment.history.count() == 1  # the enrollment's "deleted" history row was rolled back too
+
+
+def _course_records(enrollment):
+    """A grade, an attendance record and daily performance of the enrollment's student in its course."""
+    import datetime
+
+    from attendance.services import attendance_record
+    from grades.services import daily_performance_record
+
+    student, course = enrollment.student, enrollment.course
+    return [
+        _grade(student, course),
+        attendance_record(student=student, course=course, date=datetime.date(2026, 10, 1), status="Absent"),
+        daily_performance_record(student=student, course=course, date=datetime.date(2026, 10, 1),
+                                 category="Participation", score=8, max_score=10),
+    ]
+
+
+def _stored(rows):
+    return [type(row).all_objects.get(pk=row.pk) for row in rows]
+
+
+def test_deleting_a_course_soft_deletes_its_attendance_and_daily_performance_at_the_same_instant(enrollment):
+    from courses.services import course_delete
+
+    records = _course_records(enrollment)
+    course_delete(course=enrollment.course, reason="Course cancelled")
+    course = type(enrollment.course).all_objects.get(pk=enrollment.course.pk)
+    stored = _stored([enrollment, *records])
+    assert course.is_deleted and {row.deleted_at for row in stored} == {course.deleted_at}
+    assert {row.history.latest().history_change_reason for row in stored} == {"Course cancelled"}
+    assert Student.objects.filter(pk=enrollment.student.pk).exists()
+
+
+def test_restoring_a_course_brings_back_its_attendance_and_daily_performance(enrollment):
+    from attendance.services import attendance_delete
+    from courses.services import course_delete, course_restore
+
+    records = _course_records(enrollment)
+    deleted_before = records.pop(1)  # deleted on its own before the course: it stays deleted
+    attendance_delete(record=deleted_before)
+    course_delete(course=enrollment.course)
+    course_restore(course=type(enrollment.course).all_objects.get(pk=enrollment.course.pk))
+    assert not any(row.is_deleted for row in _stored([enrollment, *records]))
+    assert Attendance.all_objects.get(pk=deleted_before.pk).is_deleted
+
+
+def _unchanged_when_restore_fails(rows, restore, match):
+    from audit.models import AuditLog
+
+    before = [(row.deleted_at, row.history.count()) for row in _stored(rows)]
+    audit_entries = AuditLog.objects.count()
+    with pytest.raises(ValidationError, match=match):
+        restore()
+    assert [(row.deleted_at, row.history.count()) for row in _stored(rows)] == before
+    assert AuditLog.objects.count() == audit_entries
+
+
+def test_restore_refuses_with_a_clear_message_when_the_student_id_was_reused(enrollment):
+    student = enrollment.student
+    student_delete(student=student)
+    make_student(student_id=student.student_id)
+    stored = Student.all_objects.get(pk=student.pk)
+    _unchanged_when_restore_fails(
+        [student, enrollment], lambda: student_restore(student=stored),
+        r"^\['This student cannot be restored while another record uses the same values: "
+        r"Another student already has this student ID\. Choose a different one\.'\]$")
+    assert stored.is_deleted  # the instance too, not only the database
+
+
+def test_restore_refuses_with_a_clear_message_when_the_course_code_was_reused(enrollment):
+    from courses.services import course_delete, course_restore
+
+    course = enrollment.course
+    records = _course_records(enrollment)
+    course_delete(course=course)
+    make_course(course_code=course.course_code)
+    _unchanged_when_restore_fails(
+        [course, enrollment, *records],
+        lambda: course_restore(course=type(course).all_objects.get(pk=course.pk)),
+        r"This course cannot be restored while another record uses the same values: "
+        r"Another course already has this code\. Choose a different code\.")
+
+
+def test_restoring_an_enrollment_while_the_student_is_enrolled_again_is_refused():
+    from courses.services import enrollment_create, enrollment_delete, enrollment_restore
+
+    student, course = make_student(), make_course()
+    first = enrollment_create(student=student, course=course)
+    enrollment_delete(enrollment=first)
+    again = enrollment_create(student=student, course=course)
+    _unchanged_when_restore_fails(
+        [first, again], lambda: enrollment_restore(enrollment=Enrollment.all_objects.get(pk=first.pk)),
+        r"This enrollment cannot be restored while another record uses the same values: "
+        r"This student is already enrolled in this course\.")
+
+
+def test_a_dependant_that_collides_undoes_the_whole_restore(enrollment):
+    # Services cannot enrol a deleted student; a row written around them (a script, the database
+    # by hand) must still not leave the student restored without their enrollment.
+    student = enrollment.student
+    student_delete(student=student)
+    Enrollment.objects.create(student=student, course=enrollment.course)
+    stored = Student.all_objects.get(pk=student.pk)
+    _unchanged_when_restore_fails(
+        [student, enrollment], lambda: student_restore(student=stored),
+        "This enrollment cannot be restored while another record uses the same values")
+    assert stored.is_deleted
