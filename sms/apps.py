@@ -2,6 +2,7 @@ from importlib import import_module
 
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.contrib.admin import apps as admin_apps
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.signals import post_migrate
 
@@ -14,6 +15,11 @@ class SmsConfig(AppConfig):
         from sms import history, preferences, sessions  # noqa: F401  (connect their signal receivers)
 
         post_migrate.connect(recreate_role_groups, sender=self)
+
+
+class SmsAdminConfig(admin_apps.AdminConfig):
+    default = False  # named in INSTALLED_APPS in place of django.contrib.admin; "sms" stays SmsConfig
+    default_site = "sms.admin_site.SMSAdminSite"
 
 
 def recreate_role_groups(sender, using, apps=global_apps, **kwargs):

@@ -1,8 +1,10 @@
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
+from django.test import Client
 
-from conftest import enroll, make_course, make_student
+from conftest import enroll, make_course, make_student, make_user
 from courses.models import Enrollment
+from sms import roles
 from students.models import Student
 
 pytestmark = pytest.mark.django_db
@@ -471,3 +473,22 @@ def test_the_student_picker_of_an_enrollment_finds_greek_names_and_leaves_out_de
     response = admin_client.get("/admin/autocomplete/", {"app_label": "courses", "model_name": "enrollment",
                                                          "field_name": "student", "term": "γιωργος παπα"})
     assert [item["id"] for item in response.json()["results"]] == [str(live.pk)]
+
+
+@pytest.mark.parametrize("role", [roles.TEACHER, roles.VIEWER])
+def test_teachers_and_viewers_with_the_staff_flag_are_kept_out_of_the_admin(role):
+    """The admin checks model permissions, not the courses a teacher teaches (sms/admin_site.py)."""
+    client = Client()
+    client.force_login(make_user(role, is_staff=True))
+    for path in ("/admin/", "/admin/grades/grade/", "/admin/attendance/attendance/add/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.url.startswith("/admin/login/")
+
+
+def test_staff_without_a_role_keep_the_admin_pages_their_permissions_allow(db):
+    clerk = User.objects.create_user("records_clerk", password="x", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_student"))
+    client = Client()
+    client.force_login(clerk)
+    assert client.get("/admin/students/student/").status_code == 200
+    assert client.get("/admin/grades/grade/").status_code == 403
