@@ -23,7 +23,7 @@ class SessionStore(db.SessionStore):
         signed_in_at = self.get(SIGNED_IN_AT)
         if signed_in_at is None:
             return expiry
-        started = datetime.datetime.fromtimestamp(signed_in_at, tz=datetime.timezone.utc)
+        started = datetime.datetime.fromtimestamp(signed_in_at, tz=datetime.UTC)
         return min(expiry, started + datetime.timedelta(seconds=self.get_session_cookie_age()))
 
 

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from attendance.models import Attendance
-from audit.models import AuditLog
 from attendance.services import attendance_record
+from audit.models import AuditLog
 from conftest import enroll, make_student
 from sms.api.testing import data_of, error_of, token_client
 

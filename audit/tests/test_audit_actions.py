@@ -140,7 +140,6 @@ def test_refused_access_to_the_audit_trail(teacher, viewer):
 
 
 def test_staff_without_the_admin_role_are_refused_the_admin_audit_log_and_the_attempt_is_logged(db):
-    from conftest import make_user
 
     # Staff without an SMS role, given Django permissions by a superuser, may use the admin site
     # (teachers and viewers may not: sms/admin_site.py), but not its audit log.

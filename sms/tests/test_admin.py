@@ -80,7 +80,6 @@ def _record_rows(how_many):
     from decimal import Decimal
 
     from attendance.models import Attendance
-    from conftest import enroll, make_course
     from grades.models import DailyPerformance, Grade
 
     for _ in range(how_many):
@@ -201,7 +200,6 @@ def _student_email_changed_to_a_taken_one():
 
 
 def _duplicate_course_code():
-    from conftest import make_course
 
     make_course(course_code="MATH-101")
     return "/admin/courses/course/add/", {
@@ -211,7 +209,6 @@ def _duplicate_course_code():
 
 
 def _duplicate_enrollment():
-    from conftest import enroll, make_course
 
     student, course = make_student(), make_course()
     enroll(student, course)
@@ -224,7 +221,6 @@ def _duplicate_attendance():
     import datetime
 
     from attendance.models import Attendance
-    from conftest import enroll, make_course
 
     student, course = make_student(), make_course()
     enroll(student, course)
@@ -248,8 +244,8 @@ DUPLICATE_MESSAGES = {
                             "Ο μαθητής είναι ήδη εγγεγραμμένος σε αυτό το μάθημα."),
     _duplicate_attendance: (
         "Attendance for this student, course, date and period is already taken. Edit that record instead.",
-        "Η παρουσία για αυτόν τον μαθητή, το μάθημα, την ημερομηνία και την ώρα έχει ήδη καταχωριστεί. "
-        "Διορθώστε εκείνη την εγγραφή."),
+        ("Η παρουσία για αυτόν τον μαθητή, το μάθημα, την ημερομηνία και την ώρα έχει ήδη καταχωριστεί. "
+         "Διορθώστε εκείνη την εγγραφή.")),
 }
 
 
@@ -278,7 +274,6 @@ def _student_and_course_with_records():
     from decimal import Decimal
 
     from attendance.models import Attendance
-    from conftest import enroll, make_course
     from grades.models import DailyPerformance, Grade
 
     student, course = make_student(), make_course()
@@ -293,7 +288,6 @@ def _student_and_course_with_records():
 
 def _records_of(student):
     from attendance.models import Attendance
-    from courses.models import Enrollment
     from grades.models import DailyPerformance, Grade
 
     return [model.all_objects.get(student=student) for model in (Enrollment, Grade, Attendance, DailyPerformance)]
@@ -459,7 +453,6 @@ def test_the_student_admin_finds_students_by_id_name_or_email(admin_client, sear
     ("nothing", set()),
 ])
 def test_the_course_admin_finds_courses_by_code_or_name(admin_client, search, expected):
-    from conftest import make_course
 
     make_course(course_code="MATH-101", course_name="Mathematics")
     make_course(course_code="PHYS-201", course_name="Physics")

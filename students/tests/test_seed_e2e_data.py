@@ -6,19 +6,18 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
 from conftest import make_student
-from courses.services import course_delete, course_update, enrollment_create, enrollment_delete
-from grades.services import grade_delete, grade_record, grade_update
-from sms.models import UserPreference
-from sms.preferences import language_set
-from students.services import student_delete, student_update
-
 from courses.models import Course, Enrollment
+from courses.services import course_delete, course_update, enrollment_create, enrollment_delete
 from grades.calculations import display
 from grades.models import Grade
 from grades.selectors import final_grades_for_student
+from grades.services import grade_delete, grade_record, grade_update
 from sms import roles
+from sms.models import UserPreference
+from sms.preferences import language_set
 from students.management.commands.seed_e2e_data import E2E_FINAL_GRADE, E2E_USERS
 from students.models import Student
+from students.services import student_delete, student_update
 
 pytestmark = pytest.mark.django_db
 
