@@ -187,7 +187,11 @@ API = [
     ("api-report-card", "get", url("api-report-card", "student"), (401, 200, 200, 200)),
     ("api-report-card", "get", url("api-report-card", "deleted_student"), (401, 404, 404, 404)),
     ("api-audit-logs", "get", url("api-audit-logs"), (401, 403, 403, 200)),
-    ("api-metrics", "get", lambda w: reverse("api-metrics", args=["dashboard"]), (401, 403, 403, 200)),
+    ("api-metrics-dashboard", "get", url("api-metrics-dashboard"), (401, 403, 403, 200)),
+    ("api-metrics-students", "get", url("api-metrics-students"), (401, 403, 403, 200)),
+    ("api-metrics-courses", "get", url("api-metrics-courses"), (401, 403, 403, 200)),
+    ("api-metrics-grades", "get", url("api-metrics-grades"), (401, 403, 403, 200)),
+    ("api-metrics-attendance", "get", url("api-metrics-attendance"), (401, 403, 403, 200)),
     ("api-audit-log", "get", lambda w: reverse("api-audit-log", args=["action:999999"]), (401, 403, 403, 404)),
 ]
 
