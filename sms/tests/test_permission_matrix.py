@@ -118,6 +118,10 @@ WEB = [
     ("password_change_done", "get", url("password_change_done"), (ANON_WEB, 200, 200, 200)),
     ("admin-audit-timeline", "get", url("admin-audit-timeline"), (ANON_WEB, 403, 403, 200)),
     ("admin-metrics-dashboard", "get", url("admin-metrics-dashboard"), (ANON_WEB, 403, 403, 200)),
+    ("admin-metrics-students", "get", url("admin-metrics-students"), (ANON_WEB, 403, 403, 200)),
+    ("admin-metrics-courses", "get", url("admin-metrics-courses"), (ANON_WEB, 403, 403, 200)),
+    ("admin-metrics-grades", "get", url("admin-metrics-grades"), (ANON_WEB, 403, 403, 200)),
+    ("admin-metrics-attendance", "get", url("admin-metrics-attendance"), (ANON_WEB, 403, 403, 200)),
     ("admin-audit-entry", "get", lambda w: reverse("admin-audit-entry", args=["action:999999"]),
      (ANON_WEB, 403, 403, 404)),
     # Backups: every operation answers an admin with a redirect to the list and a message, whether
