@@ -254,6 +254,14 @@ def test_the_filters_offer_the_schools_semesters_and_courses_and_keep_them_acros
         assert f'href="{url(name)}{query}"' in page.html
 
 
+def test_course_names_in_the_filter_are_escaped(admin_client):
+    course = make_course(course_name='<script>alert(1)</script> & "Co"')
+    page = get(admin_client, "courses", course=course.pk)
+    assert "<script>alert(1)" not in page.html
+    assert (f'<option value="{course.pk}" selected>{course.course_code} — '
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;</option>") in page.html
+
+
 def test_invalid_filters_say_what_to_fix_and_show_every_semester(school, admin_client):
     page = get(admin_client, "dashboard", semester="Autumn", course="9" * 23)
     assert page.status == 200 and "Please correct the filters" in page.html
