@@ -1,37 +1,52 @@
-"""The five metric reports (students, courses, grades, attendance, dashboard) as plain dicts.
+"""The five metric reports (students, courses, grades, attendance, dashboard) as plain dicts, and
+the pages of students at risk or over the absence limit that the admin pages list.
 
-Each is cached for at most CACHE_SECONDS per filter combination (Redis when REDIS_URL is set), so
-numbers are never more than a minute old and a busy admin page does not recompute them per view.
+Each is cached for at most CACHE_SECONDS per filter combination (and page of a list), in Redis when
+REDIS_URL is set, so numbers are never more than a minute old, the API and the admin pages show the
+same ones, and a busy admin page does not recompute them per view.
 """
 
 import logging
+from collections import defaultdict
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 
+from courses import semesters
 from metrics import selectors
 from sms.api.ratelimit import CACHE_ERRORS
 
 logger = logging.getLogger("sms.metrics")
 
 CACHE_SECONDS = 60
+# Part of every key: a report whose shape changes gets new keys, so a shared cache (Redis) never
+# serves the previous version's dicts to new code during the minute after a deploy.
+CACHE_VERSION = 2
 LABELS = selectors.LABELS
+FLAGGED_PAGE_SIZE = 50
 
 
-def cached(name, scope, build):
-    key = f"sms-metrics:{name}:{scope.semester.replace(' ', '_')}:{scope.course or ''}"
+def cache_key(name, scope, *extra):
+    """One key per report and filter (semester as normalised, course id), and per page of a list."""
+    parts = [name, semesters.normalise(scope.semester).replace(" ", "_"), str(scope.course or ""), *map(str, extra)]
+    return f"sms-metrics:v{CACHE_VERSION}:" + ":".join(parts)
+
+
+def cached(name, scope, build, *extra):
+    """build(scope, *extra), from the cache when it was computed less than CACHE_SECONDS ago."""
     try:
-        return cache.get_or_set(key, lambda: build(scope), CACHE_SECONDS)
+        return cache.get_or_set(cache_key(name, scope, *extra), lambda: build(scope, *extra), CACHE_SECONDS)
     except CACHE_ERRORS as error:  # a cache outage costs speed, never the page
         logger.warning("Metrics cache unavailable, computing without it: %s", error)
-        return build(scope)
+        return build(scope, *extra)
 
 
 def students_report(scope):
-    """3 queries: counts, at risk, the courses with their numbers."""
+    """3 queries: counts (at risk among them), the students at risk, the courses with their numbers."""
     courses = selectors.courses_with_numbers(scope)
     return {
         **selectors.student_counts(scope),
-        "at_risk": selectors.at_risk_count(scope),
+        "at_risk_students": selectors.at_risk_students(scope),
         "enrolled_per_course": [
             {"course_id": c["id"], "course_code": c["course_code"], "course_name": c["course_name"],
              "enrolled": c["numbers"]["enrolled"]} for c in courses
@@ -79,12 +94,12 @@ def attendance_report(scope):
 
 
 def dashboard_report(scope):
-    """5 queries whatever the data size: courses with their numbers, student counts, at risk, grade
-    groups, weekly trend."""
+    """4 queries whatever the data size: courses with their numbers, student counts (at risk among
+    them), grade groups, weekly trend."""
     courses = selectors.courses_with_numbers(scope)
     numbers = [c["numbers"] for c in courses]
     return {
-        "students": {**selectors.student_counts(scope), "at_risk": selectors.at_risk_count(scope)},
+        "students": selectors.student_counts(scope),
         "courses": {
             "count": len(courses), **selectors.finals_summary(numbers),
             "pass_rate_per_course": [
@@ -111,3 +126,21 @@ def report(name, scope):
     return cached(name, scope, REPORTS[name])
 
 
+def flagged_page(scope, flag, number):
+    """One page of the students flagged `flag` (at_risk, over_limit) in the scope, by name, each
+    with the courses that flag them and why. 3 queries: count, the page, their results."""
+    page = Paginator(selectors.flagged_students(scope, flag), FLAGGED_PAGE_SIZE).get_page(number)
+    students = list(page.object_list)
+    courses = defaultdict(list)
+    for row in selectors.flagged_results(scope, flag, [student.pk for student in students]):
+        courses[row["student_id"]].append(row)
+    return {
+        "count": page.paginator.count, "number": page.number, "pages": page.paginator.num_pages,
+        "students": [{"pk": student.pk, "student_id": student.student_id, "name": student.full_name,
+                      "courses": courses[student.pk]} for student in students],
+    }
+
+
+def flagged(scope, flag, number=1):
+    """flagged_page, cached like the reports (per filter and page number)."""
+    return cached(f"flagged-{flag}", scope, flagged_page, flag, number)

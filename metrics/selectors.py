@@ -61,11 +61,12 @@ def _rate(part, whole, places=1):
 # --- students ------------------------------------------------------------------------------------
 
 def student_counts(scope):
-    """One query: total, active, and new this semester (enrolled within its dates; without a
-    semester filter, the current semester).
+    """One query: total, active, new this semester (enrolled within its dates; without a semester
+    filter, the current semester) and at risk.
 
     With a semester or course filter the counts cover the students enrolled in the scope's courses,
-    like every other number on the dashboard; without one, the whole school.
+    like every other number on the dashboard; without one, the whole school. A student at risk is
+    enrolled in a live course of the scope, so always one of those counted.
     """
     first, last = semesters.semester_dates(scope.semester or semesters.semester_of(timezone.localdate()))
     students = Student.objects.all()
@@ -75,18 +76,49 @@ def student_counts(scope):
     return students.aggregate(
         total=Count("id"), active=Count("id", filter=Q(is_active=True)),
         new_this_semester=Count("id", filter=Q(enrollment_date__range=(first, last))),
+        at_risk=Count("id", filter=Q(pk__in=_flagged("at_risk", scope))),
     )
 
 
-def at_risk_count(scope):
-    """One query: students with a final grade under 10 or absences over the limit in any course."""
-    return scope.of(StudentCourseResult.objects.filter(at_risk=True)).values("student_id").distinct().count()
+def _flagged(flag, scope):
+    """The ids of the students with a result flagged `flag` (at_risk, over_limit) in the scope."""
+    return scope.of(StudentCourseResult.objects.filter(**{flag: True})).order_by().values("student_id")
+
+
+def at_risk_students(scope):
+    """One query: ids of the students with a final grade under 10 or absences over the limit in a
+    course of the scope."""
+    return sorted(set(_flagged("at_risk", scope).distinct().values_list("student_id", flat=True)))
 
 
 def over_limit_students(scope):
     """One query: ids of the students over the absence limit in a course of the scope."""
-    rows = scope.of(StudentCourseResult.objects.filter(over_limit=True)).order_by().values_list("student_id", flat=True)
-    return sorted(set(rows.distinct()))
+    return sorted(set(_flagged("over_limit", scope).distinct().values_list("student_id", flat=True)))
+
+
+def flagged_students(scope, flag):
+    """The students flagged `flag` (at_risk, over_limit) in the scope, by name, for a paginator."""
+    return Student.objects.filter(pk__in=_flagged(flag, scope)).order_by("last_name", "first_name", "pk")
+
+
+def flagged_results(scope, flag, student_ids):
+    """One query: the flagged results of these students in the scope's courses, with why: the
+    final grade (under 10: failing) and the absences toward the limit (over it: over_limit)."""
+    rows = scope.of(StudentCourseResult.objects.filter(**{flag: True}, student_id__in=student_ids)).order_by(
+        "course__course_code", "course_id").values(
+        "student_id", "course_id", "course__course_code", "course__periods_per_week", "value20", "provisional",
+        "passed", "absent", "excused", "over_limit")
+    return [{
+        "student_id": row["student_id"], "course_id": row["course_id"], "course_code": row["course__course_code"],
+        "final_grade": row["value20"], "provisional": row["provisional"], "failing": row["passed"] is False,
+        "absences": row["absent"] + row["excused"], "over_limit": row["over_limit"],
+        "limit": Course(periods_per_week=row["course__periods_per_week"]).absence_limit,
+    } for row in rows]
+
+
+def course_choices():
+    """One query: every live course's id, code, name and semester, for the filters of the pages."""
+    return list(Course.objects.order_by("course_code", "id").values("id", "course_code", "course_name", "semester"))
 
 
 # --- courses ---------------------------------------------------------------------------------------

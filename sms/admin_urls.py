@@ -16,6 +16,10 @@ urlpatterns = [
     # address Django's "admin:login" reverses to, so every admin redirect lands here.
     path("login/", views.admin_login),
     path("tools/metrics/", metrics_views.dashboard_page, name="admin-metrics-dashboard"),
+    path("tools/metrics/students/", metrics_views.students_page, name="admin-metrics-students"),
+    path("tools/metrics/courses/", metrics_views.courses_page, name="admin-metrics-courses"),
+    path("tools/metrics/grades/", metrics_views.grades_page, name="admin-metrics-grades"),
+    path("tools/metrics/attendance/", metrics_views.attendance_page, name="admin-metrics-attendance"),
     path("tools/audit/", audit_views.timeline_page, name="admin-audit-timeline"),
     path("tools/audit/<str:entry_id>/", audit_views.entry_page, name="admin-audit-entry"),
     path("tools/backups/", backup_views.backups_page, name="admin-backups"),

@@ -13,7 +13,6 @@ from attendance.api import AttendanceViewSet
 from audit.api import AuditLogDetail, AuditLogList
 from courses.api import CourseViewSet, EnrollmentViewSet
 from grades.api import DailyPerformanceViewSet, GradeViewSet
-from metrics.api import MetricsView
 from sms.api.auth import TokenView
 from sms.api.docs import SchemaView, SwaggerView
 from students.api import StudentViewSet
@@ -34,7 +33,7 @@ urlpatterns = [
     path("docs/", csp_update({"style-src": [UNSAFE_INLINE]})(
         SwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("audit/logs/", AuditLogList.as_view(), name="api-audit-logs"),
-    path("metrics/<str:report>/", MetricsView.as_view(), name="api-metrics"),
+    path("metrics/", include("metrics.api")),  # students/, courses/, grades/, attendance/, dashboard/
     path("audit/logs/<str:entry_id>/", AuditLogDetail.as_view(), name="api-audit-log"),
     path("", include(router.urls)),
     path("", include("sms.transfer.api_urls")),  # imports/<kind>/, exports/<kind>.<fmt>, report-cards/<pk>/

@@ -26,7 +26,9 @@ def physics():
 def test_pages_with_scripts_and_styles_raise_no_policy_violation(admin_page, physics):
     paths = ["/", "/students/", reverse("courses:create"), reverse("courses:enrol", args=[physics.pk]),
              reverse("grades:roster", args=[physics.pk]), reverse("transfer:index"),
-             reverse("admin-metrics-dashboard"), "/admin/", "/api/v1/docs/"]
+             *(reverse(f"admin-metrics-{name}")
+               for name in ("dashboard", "students", "courses", "grades", "attendance")),
+             "/admin/", "/api/v1/docs/"]
     assert violations_while_visiting(admin_page, paths) == []
 
 
