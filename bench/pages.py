@@ -94,7 +94,7 @@ def dashboards():
                  **uncached),
         Endpoint("Metrics dashboard (admin page), cached", "dashboard", "/admin/tools/metrics/"),
         *(Endpoint(f"Metrics {report} (admin page), uncached", "dashboard", f"/admin/tools/metrics/{report}/",
-                   around=metrics_uncached) for report in ("students", "courses", "grades", "attendance")),
+                   **uncached) for report in ("students", "courses", "grades", "attendance")),
         *(Endpoint(f"/api/v1/metrics/{report}/, uncached", "dashboard", f"/api/v1/metrics/{report}/", client="api",
                    **uncached) for report in ("students", "courses", "grades", "attendance")),
         Endpoint("/api/v1/metrics/dashboard/?semester=2026 Fall, uncached", "dashboard",

@@ -1,13 +1,16 @@
 """Runs every page of bench/pages.py in its variants: the page, its naive twin, its floor."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils.text import slugify
 from rest_framework.authtoken.models import Token
 
 from bench import pages
-from bench.measure import Endpoint, Variant, count_queries, sample
+from bench.floor import SQL_FLOOR, record_statements
+from bench.measure import Endpoint, Variant, count_queries, get, sample
 from grades.models import Grade
 
 
@@ -52,7 +55,8 @@ def measure(client, endpoint, requests, warmup):
     if endpoint.naive:
         variants.append(Variant(endpoint.url, endpoint.naive))
     if endpoint.floor:
-        variants.append(Variant(endpoint.floor))
+        floor = sql_floor(client, endpoint, probe) if endpoint.floor == SQL_FLOOR else endpoint.floor
+        variants.append(Variant(floor))
     samples = iter(sample(client, endpoint, variants, requests=requests, warmup=warmup))
     result = Result(endpoint, next(samples), count_queries(client, probe).queries)
     if endpoint.naive:
@@ -61,6 +65,15 @@ def measure(client, endpoint, requests, warmup):
     if endpoint.floor:
         result.floor = next(samples)
     return result
+
+
+def sql_floor(client, endpoint, probe):
+    """The URL replaying the page's own statements (bench/floor.py), recorded from a warm request."""
+    key = slugify(endpoint.name)
+    with (endpoint.around or nullcontext)():
+        get(client, endpoint.url)  # caches warm, so the recording is what every timed request runs
+        record_statements(key, lambda: get(client, endpoint.url), lambda: get(client, probe))
+    return f"/bench/floor/sql/{endpoint.client}/{key}/"
 
 
 def line(result):
