@@ -34,6 +34,7 @@ from django.core.exceptions import FieldError
 from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditLog, ChainHead, ChainLink
+from sms.history import rows_converted_once
 
 BATCH = 2000
 
@@ -146,7 +147,7 @@ def link_rows(model, queryset):
     previous, count, schema_id = head.digest, 0, None
     rows = queryset.order_by("pk").values_list(model._meta.pk.attname, *names)
     pending = []
-    for row_id, *row in rows.iterator(chunk_size=BATCH):
+    for row_id, *row in rows_converted_once(rows, chunk_size=BATCH):
         if schema_id is None:
             schema_id = _current_schema(head, table, names, sealed)
         current = digest(previous, table, row_id, row, schema_id)
@@ -304,7 +305,7 @@ def _rows(model, table, schema, ids):
     except FieldError:
         gone = sorted(set(schema["columns"]) - {field.attname for field in model._meta.concrete_fields})
         return f"column(s) {', '.join(gone)} covered by the chain are no longer in the table"
-    return {row_id: row for row_id, *row in found}
+    return {row_id: row for row_id, *row in rows_converted_once(found)}
 
 
 def _unlinked_rows(models, seen):

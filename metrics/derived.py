@@ -39,7 +39,7 @@ from grades import calculations
 from grades.models import DailyPerformance, Grade
 from metrics.models import AttendanceWeek, CourseSummary, GradeTally, StudentCourseResult
 from sms.derived import refresh as schedule
-from sms.history import cached_prep
+from sms.history import cached_prep, rows_converted_once
 
 # Keys per transaction, per lock query and per IN list. The lock query ORs one term per course (or
 # per course and grade): SQLite refuses expressions nested more than 1,000 deep.
@@ -172,8 +172,9 @@ def compute_results(keys):
 
     enrolled = set(records(Enrollment).values_list("course_id", "student_id"))
     marks = defaultdict(list)
-    for row in records(Grade).values(*GRADE_FIELDS):
-        marks[row["course_id"], row["student_id"]].append(calculations.mark_from_grade(SimpleNamespace(**row)))
+    for row in rows_converted_once(records(Grade).values_list(*GRADE_FIELDS)):
+        grade = SimpleNamespace(**dict(zip(GRADE_FIELDS, row)))
+        marks[grade.course_id, grade.student_id].append(calculations.mark_from_grade(grade))
     if any(calculations.counts_daily(course["evaluation_rules"]) for course in courses.values()):
         for row in records(DailyPerformance).values(*DAILY_FIELDS):
             marks[row["course_id"], row["student_id"]].append(calculations.mark_from_daily(SimpleNamespace(**row)))

@@ -5,7 +5,8 @@ survives the user's deletion), the client IP, the request id and the entry point
 api, command). The change reason is the caller's reason when given, otherwise the entry point.
 """
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
+from django.db.models.sql.constants import MULTI
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -115,6 +116,45 @@ def cached_prep(field):
             return field.get_db_prep_save(value, connection)
 
     return prep
+
+
+def rows_converted_once(queryset, chunk_size=2000, memory=4096):
+    """The tuples of a values_list() queryset, each distinct stored value converted once per column.
+
+    The read-side twin of cached_prep. Django converts every value of every row (on SQLite,
+    datetimes and decimals arrive as text and floats): for the audit chain's half a million
+    history rows of a district seed that cost as much as the query itself, and those rows repeat
+    a handful of timestamps, dates and grades. The converters are Django's own, applied as
+    QuerySet iteration applies them; each column remembers its last `memory` distinct values.
+    """
+    compiler = queryset.query.get_compiler(queryset.db)
+    db = connections[queryset.db]
+    chunks = compiler.execute_sql(
+        MULTI, chunked_fetch=not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"), chunk_size=chunk_size)
+    converters = compiler.get_converters([column[0] for column in compiler.select[:compiler.col_count]])
+    columns = [(position, functions, expression, {}) for position, (functions, expression) in converters.items()]
+    for chunk in chunks:
+        for row in chunk:
+            if columns:
+                row = list(row)
+                for position, functions, expression, seen in columns:
+                    value = row[position]
+                    try:
+                        row[position] = seen[value]
+                        continue
+                    except KeyError:
+                        remember = True
+                    except TypeError:  # unhashable (JSON from psycopg)
+                        remember = False
+                    converted = value
+                    for function in functions:
+                        converted = function(converted, expression, db)
+                    row[position] = converted
+                    if remember:
+                        if len(seen) >= memory:
+                            seen.clear()
+                        seen[value] = converted
+            yield tuple(row)
 
 
 def _copy_to_history(model, ids=None, id_range=None):

@@ -184,3 +184,33 @@ def test_a_web_edit_with_a_reason_keeps_the_reason_with_the_request_details(clie
     assert (row.grade, row.history_user, row.history_username) == (Decimal(17), teacher, teacher.username)
     assert (row.history_ip_address, row.history_request_id) == ("192.0.2.44", "appeal-7")
     assert (row.history_source, row.history_change_reason) == ("web", "Re-marked after appeal")
+
+
+def test_rows_converted_once_gives_what_values_list_gives_with_a_bounded_memory():
+    """The audit chain hashes these rows: a value converted differently would break every digest."""
+    import datetime
+    from decimal import Decimal
+
+    from conftest import enroll, make_course
+    from courses.models import Course
+    from grades.models import Grade
+
+    course = make_course()
+    course.evaluation_rules = [{"category": "Homework", "weight": 100}]
+    course.save()
+    students = [make_student() for _ in range(4)]
+    for index, student in enumerate(students):
+        enroll(student, course)
+        Grade.objects.create(student=student, course=course, assignment_name=f"Quiz {index}",
+                             category="Homework", grade=Decimal("12.5") + index % 2,
+                             max_grade=Decimal(20), date_assigned=datetime.date(2026, 10, 1 + index % 2))
+    # Decimals, dates, datetimes, text, None, and a JSON column (unhashable once converted on PostgreSQL).
+    grades = Grade.history.order_by("pk").values_list(
+        "pk", "grade", "max_grade", "date_assigned", "date_submitted", "history_date", "created_at", "notes")
+    expected = list(grades)
+    assert list(history.rows_converted_once(grades)) == expected
+    assert list(history.rows_converted_once(grades, chunk_size=1, memory=1)) == expected
+    assert [tuple(map(type, row)) for row in history.rows_converted_once(grades)] == [
+        tuple(map(type, row)) for row in expected]
+    rules = Course.history.order_by("pk").values_list("pk", "evaluation_rules", "absence_penalty")
+    assert list(history.rows_converted_once(rules)) == list(rules)
