@@ -8,7 +8,7 @@
 # Knobs (environment): LOAD_DATABASE_URL (postgres://postgres@127.0.0.1:5432/sms_load; the name must
 # start with sms_load: it is dropped and re-created), LOAD_REDIS_URL (redis://127.0.0.1:6379/5; that
 # database is emptied), LOAD_USERS (16), LOAD_DURATION (60s), LOAD_WORKERS (4), LOAD_PORT (18765),
-# LOAD_STUDENTS (1000).
+# LOAD_STUDENTS (1000), LOAD_RESULTS (bench/load/results.md; CI's short run writes elsewhere).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -80,6 +80,7 @@ trap - EXIT
 echo "== verifying every accepted write"
 verify_status=0
 $PY bench/load/verify.py "$LOAD_WRITES_FILE" "$LOAD_RUN_ID" > "$OUT/verify.json" || verify_status=$?
-$PY bench/load/report.py "$OUT" bench/load/results.md
-echo "Results: bench/load/results.md (locust exit $load_status, verification exit $verify_status)"
+RESULTS="${LOAD_RESULTS:-bench/load/results.md}"
+$PY bench/load/report.py "$OUT" "$RESULTS"
+echo "Results: $RESULTS (locust exit $load_status, verification exit $verify_status)"
 [ "$load_status" -eq 0 ] && [ "$verify_status" -eq 0 ]
