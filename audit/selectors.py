@@ -6,9 +6,9 @@ the union, so a page costs two queries (count and rows) however many tables and 
 
 from django.apps import apps
 from django.db import connections
-from django.db.models.query import EmptyQuerySet
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Cast
+from django.db.models.query import EmptyQuerySet
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action, AuditLog
